@@ -1,0 +1,162 @@
+"""One plain function per case stage; the CLI and the tests call these."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redact import __version__
+from redact.apply.plan import plan_from_rows
+from redact.case import Case
+from redact.config import Settings
+from redact.detect.rules import RuleSet
+from redact.detect.scan import Scanner
+from redact.exceptions import PendingError, RedactError
+from redact.process import redact_and_verify, sha256_bytes, write_json
+from redact.store.db import FindingFilter
+from redact.verify import Expectation, VerifyReport
+from redact.verify.pdf import verify_pdf
+from redact.verify.text import verify_text
+
+
+@dataclass
+class ScanSummary:
+    """Per-document scan results."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+
+def scan_case(case: Case, settings: Settings, rules: RuleSet, *, rescan: bool = False,
+              password: str | None = None, on_doc: Callable[[str], None] | None = None) -> ScanSummary:
+    """Scan every document not yet scanned (all of them with ``rescan``)."""
+    summary = ScanSummary()
+    scanner: Scanner | None = None
+    for doc in case.store.documents():
+        if doc["scanned_at"] and not rescan:
+            summary.documents.append({"document": doc["name"], "skipped": "already scanned"})
+            continue
+        scanner = scanner or Scanner(settings, rules)
+        result = scanner.scan_file(case.original_path(doc["path"]), password=password)
+        added = case.store.save_scan(doc["id"], result.pages, result.findings, result.notes)
+        summary.documents.append({
+            "document": doc["name"], "pages": result.pages, "findings": len(result.findings), "new": added,
+            "public": sum(f.public for f in result.findings), "notes": result.notes,
+        })
+        if on_doc:
+            on_doc(doc["name"])
+    return summary
+
+
+@dataclass
+class ApplyResult:
+    """Per-document apply results; ``failed`` lists documents kept out of ``out/``."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str | None = None,
+               password: str | None = None, on_doc: Callable[[str], None] | None = None) -> ApplyResult:
+    """Apply decisions to every document, verify, and release the clean ones."""
+    waiting = case.store.findings(FindingFilter(status="pending"))
+    if waiting and pending is None:
+        raise PendingError(
+            f"{len(waiting)} finding(s) still pending review; decide them ('redact review', 'redact approve',"
+            " 'redact reject') or pass --pending keep|redact|policy")
+    unscanned = [d["name"] for d in case.store.documents() if not d["scanned_at"]]
+    if unscanned:
+        raise PendingError(f"{len(unscanned)} document(s) not scanned yet ({', '.join(unscanned[:3])}); "
+                           "run 'redact scan' first")
+    result = ApplyResult()
+    reports_dir = case.root / "reports"
+    for doc in case.store.documents():
+        rows = case.store.findings(FindingFilter(document_id=doc["id"]))
+        plan = plan_from_rows(rows, case.store.manual_redactions(doc["id"]), pending)
+        source = case.original_path(doc["path"])
+        destination = case.out / doc["name"]
+        if destination.exists():
+            destination.unlink()
+        try:
+            outcome = redact_and_verify(source, plan, destination, case.work, settings, password=password)
+        except RedactError as exc:
+            result.failed.append(doc["name"])
+            result.documents.append({"document": doc["name"], "verified": False, "error": str(exc)})
+            continue
+        summary = {"document": doc["name"], **outcome.summary()}
+        write_json(reports_dir / f"{doc['name']}.verify.json", summary)
+        case.store.record_output(doc["id"], f"out/{doc['name']}", outcome.sha256, outcome.ok,
+                                 outcome.report.to_json(), rules.digest, __version__)
+        if not outcome.ok:
+            result.failed.append(doc["name"])
+        result.documents.append(summary)
+        if on_doc:
+            on_doc(doc["name"])
+    write_verification_summary(reports_dir, result.documents)
+    return result
+
+
+def write_verification_summary(reports_dir: Path, documents: list[dict[str, Any]]) -> Path:
+    """A readable summary of every document's checks."""
+    lines = ["redact verification summary", ""]
+    for d in documents:
+        status = "PASS" if d.get("verified") else "FAIL"
+        lines.append(f"{status}  {d['document']}  boxes={d.get('boxes', 0)}  sha256={d.get('sha256', '-')}")
+        checks = d.get("verification", {}).get("checks", [])
+        for c in checks:
+            lines.append(f"      {'ok  ' if c['ok'] else 'FAIL'} {c['name']}: {c['detail']}")
+        if d.get("error"):
+            lines.append(f"      error: {d['error']}")
+    path = reports_dir / "verification.txt"
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def case_expectations(case: Case, document_id: int) -> list[Expectation]:
+    """Expected-gone strings for a document, from its approved findings."""
+    rows = case.store.findings(FindingFilter(document_id=document_id, status="approved"))
+    return [Expectation(text=r["decided_text"] or r["text"], type=r["type"]) for r in rows
+            if not _kept_elsewhere(case, document_id, r["decided_text"] or r["text"])]
+
+
+def _kept_elsewhere(case: Case, document_id: int, text: str) -> bool:
+    rejected = case.store.findings(FindingFilter(document_id=document_id, status="rejected"))
+    return any(r["text"].casefold() == text.casefold() for r in rejected)
+
+
+def verify_case(case: Case) -> list[VerifyReport]:
+    """Re-verify every released output of the case from its recorded decisions."""
+    reports = []
+    for out in case.store.outputs():
+        path = case.root / out["path"]
+        if not path.exists():
+            continue
+        exps = case_expectations(case, out["document_id"])
+        report = verify_pdf(path, exps) if path.suffix.lower() == ".pdf" else verify_text(path, exps)
+        if sha256_bytes(path) != out["sha256"]:
+            report.add("checksum", ["file changed since it was verified at apply"])
+        reports.append(report)
+    return reports
+
+
+def verify_files(paths: list[Path], expect_gone: list[str]) -> list[VerifyReport]:
+    """Verify any files against strings that must be gone."""
+    exps = [Expectation(text=t, type="PHONE" if sum(c.isdigit() for c in t) >= 6 else "PERSON")
+            for t in expect_gone]
+    return [verify_pdf(p, exps) if p.suffix.lower() == ".pdf" else verify_text(p, exps) for p in paths]
+
+
+def explain(case: Case, finding_id: int) -> dict[str, Any]:
+    """Why a finding was made and what the policy proposed."""
+    row = case.store.finding(finding_id)
+    return {
+        "id": row["id"], "document": row["document"], "page": row["page"], "type": row["type"],
+        "text": row["text"], "score": row["score"], "recogniser": row["recogniser"],
+        "explanation": json.loads(row["explanation"]), "public": bool(row["public"]),
+        "policy_reason": row["policy_reason"], "proposed_action": row["proposed_action"],
+        "exemption": row["exemption"], "status": row["status"],
+        "decisions": [dict(d) for d in case.store.decisions(finding_id)],
+    }

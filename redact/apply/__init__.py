@@ -1,0 +1,51 @@
+"""Apply approved redactions: PDFs (boxes burned in, file sanitised) and text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redact.geometry import Box
+
+
+@dataclass
+class StringTarget:
+    """An approved string: every occurrence is covered, except the exact spans
+    a reviewer rejected (``keep`` maps page to (start, end) spans)."""
+
+    text: str
+    type: str
+    exemption: str
+    keep: dict[int | None, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    """Everything to remove from one document."""
+
+    strings: list[StringTarget] = field(default_factory=list)
+    spans: dict[int | None, list[tuple[int, int, str]]] = field(default_factory=dict)
+    regexes: list[tuple[str, str, int | None]] = field(default_factory=list)
+    areas: list[tuple[int, Box, str]] = field(default_factory=list)
+    whole_pages: dict[int, str] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        """True when nothing is to be removed."""
+        return not (self.strings or self.spans or self.regexes or self.areas or self.whole_pages)
+
+
+@dataclass
+class Applied:
+    """What was removed: boxes per page with their exemption codes."""
+
+    boxes: dict[int, list[tuple[Box, str]]] = field(default_factory=dict)
+    under: dict[int, set[tuple[str, float, float]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    strings_gone: list[tuple[str, str, list[int] | None]] = field(default_factory=list)
+
+    def count_by_exemption(self) -> dict[str, int]:
+        """Number of boxes per exemption code."""
+        counts: dict[str, int] = {}
+        for boxes in self.boxes.values():
+            for _, code in boxes:
+                counts[code] = counts.get(code, 0) + 1
+        return counts

@@ -1,0 +1,189 @@
+"""Burn approved redactions into a PDF and strip everything that can leak.
+
+Order matters: hidden layers are switched on, boxes are placed for every
+occurrence of every approved string (a name broken over two lines gives two
+boxes), ``apply_redactions`` removes the text, blanks the image pixels and
+drops fully covered vector graphics under them, then metadata, XMP,
+outlines, annotations, form fields, attachments, JavaScript, actions and page
+labels go, and the file is written in full with garbage collection (an
+incremental save would keep the old content).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pymupdf
+import regex
+
+from redact.apply import Applied, Plan, StringTarget
+from redact.geometry import Box, centre_inside, fingerprint, intersects, merge_line_boxes, shrink_vertically
+from redact.ingest.pdf import page_text, reveal_hidden_layers
+from redact.models import PageText
+from redact.normalise import line_pattern, normalise
+
+CATALOG_KEYS = ("OpenAction", "AA", "AcroForm", "StructTreeRoot", "PageLabels", "Outlines", "Metadata",
+                "PieceInfo", "Threads", "SpiderInfo", "Collection", "Perms", "Legal")
+PAGE_KEYS = ("AA", "PieceInfo", "Thumb", "StructParents")
+LABEL_FONT = "helv"
+
+
+def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool = True) -> Applied:
+    """Apply ``plan`` to ``doc`` (opened from the original) and save to ``out_path``."""
+    applied = Applied()
+    hidden = reveal_hidden_layers(doc)
+    if hidden:
+        applied.notes.append(f"{hidden} hidden layer(s) switched on before redaction")
+    patterns = [(t, line_pattern(t.text)) for t in plan.strings]
+    regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
+    for page in doc:
+        number = page.number + 1
+        boxes, pt = _page_boxes(page, number, plan, patterns, regexes)
+        if not boxes:
+            continue
+        applied.under[number] = fingerprints_under(pt or page_text(page), [b for b, _ in boxes])
+        for box, code in boxes:
+            _add_box(page, box, code, label)
+        page.apply_redactions(
+            images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+            text=pymupdf.PDF_REDACT_TEXT_REMOVE,
+        )
+        applied.boxes[number] = boxes
+    _strip_links(doc, plan, applied)
+    sanitise(doc)
+    for target in plan.strings:
+        kept_pages = sorted(p for p, spans in target.keep.items() if spans and p is not None)
+        pages = None if not kept_pages else [p for p in range(1, doc.page_count + 1) if p not in kept_pages]
+        applied.strings_gone.append((target.text, target.type, pages))
+    save_whole(doc, out_path)
+    return applied
+
+
+def _page_boxes(
+    page: pymupdf.Page,
+    number: int,
+    plan: Plan,
+    patterns: list[tuple[StringTarget, regex.Pattern[str]]],
+    regexes: list[tuple[regex.Pattern[str], str, int | None]],
+) -> tuple[list[tuple[Box, str]], PageText | None]:
+    if number in plan.whole_pages:
+        r = page.rect
+        return [((r.x0, r.y0, r.x1, r.y1), plan.whole_pages[number])], None
+    spans: list[tuple[int, int, str]] = list(plan.spans.get(number, []))
+    needs_text = spans or patterns or regexes
+    pt: PageText | None = page_text(page) if needs_text else None
+    if pt is not None:
+        for target, pattern in patterns:
+            kept = target.keep.get(number, [])
+            for m in pattern.finditer(pt.text):
+                if any(s < m.end() and m.start() < e for s, e in kept):
+                    continue
+                spans.append((m.start(), m.end(), target.exemption))
+        for pattern, code, only_page in regexes:
+            if only_page is not None and only_page != number:
+                continue
+            spans.extend((m.start(), m.end(), code) for m in pattern.finditer(pt.text) if m.end() > m.start())
+    boxes: list[tuple[Box, str]] = []
+    if pt is not None:
+        by_code: dict[str, list[Box]] = {}
+        for start, end, code in spans:
+            by_code.setdefault(code, []).extend(merge_line_boxes(pt.span_boxes(start, end)))
+        for code, code_boxes in by_code.items():
+            boxes.extend((shrink_vertically(b), code) for b in merge_line_boxes(code_boxes, gap=0.5))
+    boxes.extend((rect, code) for p, rect, code in plan.areas if p == number)
+    return _dedupe(boxes), pt
+
+
+def fingerprints_under(pt: PageText, boxes: list[Box]) -> set[tuple[str, float, float]]:
+    """The characters a box covers, by glyph and position. After redaction
+    none may remain at the same place; text that MuPDF merely shifted
+    (its glyph advance for removed text is not always exact) is not a leak."""
+    out = set()
+    for c, b in zip(pt.text, pt.boxes, strict=True):
+        if b is not None and not c.isspace() and any(centre_inside(b, box) for box in boxes):
+            out.add(fingerprint(c, b))
+    return out
+
+
+
+def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
+    seen: set[tuple[float, float, float, float]] = set()
+    out = []
+    for box, code in boxes:
+        key = tuple(round(v, 1) for v in box)
+        if key in seen:
+            continue
+        seen.add(key)  # type: ignore[arg-type]
+        out.append((box, code))
+    return out
+
+
+def _add_box(page: pymupdf.Page, box: Box, code: str, label: bool) -> None:
+    rect = pymupdf.Rect(box)
+    text = None
+    fontsize = 11.0
+    if label and code:
+        fontsize = min(11.0, max(4.0, rect.height * 0.8))
+        if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= rect.width - 1:
+            text = code
+        else:
+            fontsize = max(4.0, min(fontsize, rect.width / max(1, len(code)) * 1.6))
+            if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= rect.width - 1:
+                text = code
+    page.add_redact_annot(
+        rect, text=text, fontname=LABEL_FONT, fontsize=fontsize, align=pymupdf.TEXT_ALIGN_CENTER,
+        fill=(0, 0, 0), text_color=(1, 1, 1), cross_out=False,
+    )
+
+
+def _strip_links(doc: pymupdf.Document, plan: Plan, applied: Applied) -> None:
+    """Remove links under a box or whose target names an approved string."""
+    needles = [normalise(t.text) for t in plan.strings if len(normalise(t.text)) >= 3]
+    for page in doc:
+        boxes = [b for b, _ in applied.boxes.get(page.number + 1, [])]
+        for link in page.get_links():
+            uri = normalise(str(link.get("uri") or "") + " " + str(link.get("file") or ""))
+            rect = link.get("from")
+            under = rect is not None and any(intersects(tuple(rect), b) for b in boxes)  # type: ignore[arg-type]
+            if under or any(n and n.replace(" ", "") in uri.replace(" ", "") for n in needles):
+                page.delete_link(link)
+
+
+def sanitise(doc: pymupdf.Document) -> None:
+    """Remove metadata, XMP, outlines, annotations, form fields, attachments,
+    JavaScript, document and page actions, page labels and thumbnails."""
+    for page in doc:
+        for annot in list(page.annots() or []):
+            page.delete_annot(annot)
+        for widget in list(page.widgets() or []):
+            page.delete_widget(widget)
+    doc.scrub(
+        attached_files=True, clean_pages=False, embedded_files=True, hidden_text=False, javascript=True,
+        metadata=True, redactions=False, redact_images=0, remove_links=False, reset_fields=True,
+        reset_responses=True, thumbnails=True, xml_metadata=True,
+    )
+    doc.set_metadata({})
+    doc.del_xml_metadata()
+    catalog = doc.pdf_catalog()
+    for key in CATALOG_KEYS:
+        if doc.xref_get_key(catalog, key)[0] != "null":
+            doc.xref_set_key(catalog, key, "null")
+    names = doc.xref_get_key(catalog, "Names")
+    if names[0] != "null":
+        for key in ("JavaScript", "EmbeddedFiles"):
+            if doc.xref_get_key(catalog, f"Names/{key}")[0] != "null":
+                doc.xref_set_key(catalog, f"Names/{key}", "null")
+    for page in doc:
+        for key in PAGE_KEYS:
+            if doc.xref_get_key(page.xref, key)[0] != "null":
+                doc.xref_set_key(page.xref, key, "null")
+
+
+def save_whole(doc: pymupdf.Document, out_path: Path) -> None:
+    """Write the whole file (never incrementally) with unused objects removed."""
+    tmp = out_path.with_name(out_path.name + ".part")
+    doc.save(tmp, garbage=3, deflate=True, clean=False, incremental=False,
+             encryption=pymupdf.PDF_ENCRYPT_NONE)
+    os.replace(tmp, out_path)

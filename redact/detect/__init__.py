@@ -1,0 +1,1 @@
+"""Detection: Presidio on spaCy plus UK recognisers and the s40 policy."""

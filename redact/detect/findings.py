@@ -1,0 +1,205 @@
+"""Turn raw recogniser results into clean findings.
+
+Spans are trimmed, split at line breaks that end a name, filtered by the allow
+list, overlaps merged, and the title or rank in front of a name left visible
+(job titles are released; the policy has already read them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+from presidio_analyzer import RecognizerResult
+
+from redact.detect.engine import PRESIDIO_TYPES
+from redact.detect.rules import RuleSet
+from redact.models import Finding
+
+TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
+WORD = regex.compile(r"[\w'’-]+")
+
+
+class FindingBuilder:
+    """Post-processing that needs the rules and the document's own words."""
+
+    def __init__(self, rules: RuleSet, default_exemption: str = "s40(2)") -> None:
+        self.rules = rules
+        self.exemption = default_exemption
+        self.allow = [
+            (regex.compile(r"(?i)\A(?:" + a.pattern + r")\Z"), a.reason) for a in rules.allow
+        ]
+        titles = rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", [])
+        alts = sorted({t for t in titles if t.strip()}, key=len, reverse=True)
+        body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
+        self.leading_title = regex.compile(rf"\A(?:(?:{body})\.?[ \t]+)+") if body else None
+        self.deny = [
+            (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
+        ]
+
+    def build(
+        self, text: str, page: int | None, results: Iterable[RecognizerResult], common_words: set[str]
+    ) -> list[Finding]:
+        """Findings for one page's results, cleaned and merged."""
+        raw: list[Finding] = []
+        for r in results:
+            etype = PRESIDIO_TYPES.get(r.entity_type, r.entity_type)
+            if etype not in ("PERSON", "EMAIL", "PHONE"):
+                continue
+            raw.extend(self._clean(text, page, etype, r, common_words))
+        raw.extend(self._deny_hits(text, page))
+        kept = [f for f in raw if not self._allowed(f)]
+        return merge_overlaps(kept)
+
+    def _clean(
+        self, text: str, page: int | None, etype: str, r: RecognizerResult, common_words: set[str]
+    ) -> list[Finding]:
+        out = []
+        for start, end in _split_lines(text, r.start, r.end, etype):
+            start, end = _trim(text, start, end, keep_brackets=etype == "PHONE")
+            if end - start < 2:
+                continue
+            span = text[start:end]
+            if etype == "PERSON" and not _plausible_name(span, text, end, common_words):
+                continue
+            out.append(self._finding(etype, span, page, start, end, r))
+        return out
+
+    def _finding(
+        self, etype: str, span: str, page: int | None, start: int, end: int, r: RecognizerResult
+    ) -> Finding:
+        exp = r.analysis_explanation
+        meta = r.recognition_metadata or {}
+        recogniser = meta.get(RecognizerResult.RECOGNIZER_NAME_KEY) or (exp.recognizer if exp else "unknown")
+        explanation = {
+            "recogniser": recogniser,
+            "pattern_name": getattr(exp, "pattern_name", None),
+            "pattern": getattr(exp, "pattern", None),
+            "original_score": getattr(exp, "original_score", r.score),
+            "score_context_improvement": getattr(exp, "score_context_improvement", 0),
+            "supportive_context_word": getattr(exp, "supportive_context_word", ""),
+            "textual_explanation": getattr(exp, "textual_explanation", None),
+        }
+        return Finding(
+            type=etype, text=span, page=page, start=start, end=end, score=float(r.score),
+            recogniser=str(recogniser), explanation=explanation, exemption=self.exemption,
+        )
+
+    def _deny_hits(self, text: str, page: int | None) -> list[Finding]:
+        out = []
+        for pattern, rule in self.deny:
+            for m in pattern.finditer(text):
+                out.append(Finding(
+                    type=rule.type, text=m.group(0), page=page, start=m.start(), end=m.end(), score=1.0,
+                    recogniser="deny_list", explanation={"recogniser": "deny_list", "pattern": rule.pattern,
+                                                         "textual_explanation": rule.reason},
+                    exemption=self.exemption,
+                ))
+        return out
+
+    def _allowed(self, f: Finding) -> bool:
+        for pattern, reason in self.allow:
+            if pattern.match(f.text.strip()):
+                return True
+        return False
+
+    def strip_title(self, f: Finding) -> None:
+        """Leave a leading title or rank visible: 'DS Jane Holloway' redacts
+        'Jane Holloway'. The policy reads the title before this runs."""
+        if f.type != "PERSON" or self.leading_title is None:
+            return
+        m = self.leading_title.match(f.text)
+        if m and m.end() < len(f.text):
+            f.explanation["title"] = f.text[: m.end()].strip()
+            f.start += m.end()
+            f.text = f.text[m.end():]
+
+
+def _split_lines(text: str, start: int, end: int, etype: str) -> list[tuple[int, int]]:
+    """A PERSON span crossing a line break is cut there unless the break falls
+    mid-name (the next line starts with the rest of a name and the first line
+    ends the sentence's last word). E-mails and phones stay whole."""
+    span = text[start:end]
+    if etype != "PERSON" or "\n" not in span:
+        return [(start, end)]
+    pieces = []
+    pos = start
+    for part in span.split("\n"):
+        pieces.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    first_line_end = text.find("\n", start)
+    line_start = text.rfind("\n", 0, start) + 1
+    first_line = text[line_start:first_line_end]
+    # a wrapped name: prose on the first line and the name at its very end
+    if len(first_line) > 40 and first_line_end == pieces[0][1] and len(pieces) == 2:
+        return [(start, end)]
+    return pieces
+
+
+def _trim(text: str, start: int, end: int, keep_brackets: bool = False) -> tuple[int, int]:
+    while start < end and text[start] in TRIM and not (keep_brackets and text[start] == "("):
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    # a trailing full stop belongs to the name only after an initial ("A.C.")
+    while end > start and text[end - 1] == "." and not (end - start >= 2 and text[end - 2].isupper()
+                                                         and (end - start == 2 or not text[end - 3].isalpha())):
+        end -= 1
+    return start, end
+
+
+def _plausible_name(span: str, text: str, end: int, common_words: set[str]) -> bool:
+    """Reject PERSON spans that cannot be a name: no capital letter, digits
+    only, a single label word followed by a colon, or a single word the
+    document itself uses in lower case."""
+    words = WORD.findall(span)
+    if not words or not any(c.isupper() for c in span):
+        return False
+    if all(w.isdigit() for w in words):
+        return False
+    if len(words) == 1:
+        after = text[end : end + 2].lstrip(" \t")
+        if after.startswith(":"):
+            return False
+        if words[0].casefold() in common_words:
+            return False
+    return True
+
+
+def merge_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Drop findings inside a longer one; merge same-type partial overlaps."""
+    ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start)))
+    out: list[Finding] = []
+    for f in ordered:
+        container = next((o for o in out if o.start <= f.start and f.end <= o.end), None)
+        if container is not None:
+            if f.recogniser != container.recogniser:
+                container.explanation.setdefault("also_found_by", [])
+                if f.recogniser not in container.explanation["also_found_by"]:
+                    container.explanation["also_found_by"].append(f.recogniser)
+                container.score = max(container.score, f.score)
+            continue
+        partner = next((o for o in out if o.type == f.type and o.start < f.end and f.start < o.end), None)
+        if partner is not None:
+            partner.text = _joined_text(partner, f)
+            partner.end = max(partner.end, f.end)
+            partner.score = max(partner.score, f.score)
+            partner.explanation.setdefault("also_found_by", []).append(f.recogniser)
+            continue
+        out.append(f)
+    return out
+
+
+def _joined_text(a: Finding, b: Finding) -> str:
+    if b.end <= a.end:
+        return a.text
+    return a.text + b.text[a.end - b.start:]
+
+
+def common_words(texts: Iterable[str]) -> set[str]:
+    """Words the document writes in lower case: such a word standing alone
+    with a capital is a heading or sentence start, not a surname."""
+    words: set[str] = set()
+    for t in texts:
+        words.update(w for w in WORD.findall(t) if w.islower() and len(w) > 1)
+    return words

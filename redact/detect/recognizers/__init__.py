@@ -1,0 +1,1 @@
+"""Coded recognisers, one per file, for what a regex alone cannot decide."""

@@ -1,0 +1,186 @@
+"""Load and validate ``rules/*.yaml`` before any document is opened.
+
+Each YAML file holds one or more top-level sections (``vocabularies``,
+``recognizers``, ``allow``, ``deny``, ``s40``); together they make one
+``RuleSet``. Every regex is compiled here, so a typo fails at load with the
+file and pattern named, never in the middle of a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from redact.exceptions import ConfigError
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatternRule(_Strict):
+    name: str
+    regex: str
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class RecognizerRule(_Strict):
+    name: str
+    entity: Literal["PERSON", "EMAIL", "PHONE"]
+    description: str = ""
+    patterns: list[PatternRule] = Field(min_length=1)
+    context: list[str] = Field(default_factory=list)
+    enabled: bool = True
+
+
+class AllowRule(_Strict):
+    pattern: str
+    reason: str = "allow list"
+
+
+class DenyRule(_Strict):
+    pattern: str
+    type: Literal["PERSON", "EMAIL", "PHONE"]
+    regex: bool = False
+    reason: str = "deny list"
+
+
+class RankLevel(_Strict):
+    level: str
+    aliases: list[str] = Field(min_length=1)
+
+
+class BatchPolicy(_Strict):
+    personal: Literal["redact", "keep"] = "redact"
+    public: Literal["redact", "keep"] = "keep"
+
+
+class S40Policy(_Strict):
+    rank_order: list[RankLevel] = Field(default_factory=list)
+    public_from_rank: str | None = None
+    elected_titles: list[str] = Field(default_factory=list)
+    public_mailboxes: list[str] = Field(default_factory=list)
+    public_numbers: list[str] = Field(default_factory=list)
+    team_line_words: list[str] = Field(default_factory=list)
+    batch_policy: BatchPolicy = Field(default_factory=BatchPolicy)
+
+    @field_validator("public_numbers")
+    @classmethod
+    def _digits_only(cls, values: list[str]) -> list[str]:
+        return [re.sub(r"\D", "", v) for v in values]
+
+    def public_ranks(self) -> list[str]:
+        """Every alias of every level at or above ``public_from_rank``."""
+        if not self.public_from_rank:
+            return []
+        levels = [lvl.level for lvl in self.rank_order]
+        if self.public_from_rank not in levels:
+            raise ConfigError(
+                f"s40.public_from_rank {self.public_from_rank!r} is not one of rank_order's levels: "
+                + ", ".join(levels)
+            )
+        start = levels.index(self.public_from_rank)
+        return [a for lvl in self.rank_order[start:] for a in lvl.aliases]
+
+
+class RuleSet(_Strict):
+    vocabularies: dict[str, list[str]] = Field(default_factory=dict)
+    recognizers: list[RecognizerRule] = Field(default_factory=list)
+    allow: list[AllowRule] = Field(default_factory=list)
+    deny: list[DenyRule] = Field(default_factory=list)
+    s40: S40Policy = Field(default_factory=S40Policy)
+    digest: str = ""
+
+    def expand(self, pattern: str) -> str:
+        """Replace ``{name}`` with the vocabulary as an escaped alternation,
+        longest first so 'Chief Inspector' wins over 'Chief'."""
+
+        def repl(m: re.Match[str]) -> str:
+            words = self.vocabularies.get(m.group(1))
+            if words is None:
+                return m.group(0)
+            alts = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+            return "(?:" + "|".join(_word_regex(w) for w in alts) + ")"
+
+        return PLACEHOLDER.sub(repl, pattern)
+
+
+def _word_regex(word: str) -> str:
+    return r"[ \t]+".join(regex.escape(part) for part in word.split())
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any], path: Path) -> None:
+    for key, value in source.items():
+        if key not in RuleSet.model_fields or key == "digest":
+            raise ConfigError(f"{path.name}: unknown section {key!r} (expected one of "
+                              "vocabularies, recognizers, allow, deny, s40)")
+        if key in target and isinstance(value, list):
+            target[key] = list(target[key]) + value
+        elif key in target and isinstance(value, dict):
+            target[key] = {**target[key], **value}
+        else:
+            target[key] = value
+
+
+def load_rules(rules_dir: Path) -> RuleSet:
+    """Read every ``*.yaml`` in ``rules_dir`` into one validated ``RuleSet``."""
+    if not rules_dir.is_dir():
+        raise ConfigError(f"rules folder {rules_dir} does not exist (setting rules_dir or --rules)")
+    files = sorted(rules_dir.glob("*.yaml"))
+    if not files:
+        raise ConfigError(f"rules folder {rules_dir} holds no *.yaml files")
+    merged: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        try:
+            data = yaml.safe_load(raw) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path.name}: not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path.name}: must be a mapping of sections")
+        _merge(merged, data, path)
+    try:
+        rules = RuleSet(**merged, digest=digest.hexdigest())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"rules in {rules_dir}: {where}: {first['msg']}") from exc
+    _compile_all(rules)
+    return rules
+
+
+def _compile_all(rules: RuleSet) -> None:
+    """Compile every regex once so errors surface at load time."""
+    for rec in rules.recognizers:
+        for pat in rec.patterns:
+            expanded = rules.expand(pat.regex)
+            if PLACEHOLDER.search(expanded):
+                missing = PLACEHOLDER.search(expanded)
+                assert missing is not None
+                raise ConfigError(f"recognizer {rec.name}/{pat.name}: unknown vocabulary {missing.group(0)}")
+            _compile(expanded, f"recognizer {rec.name}/{pat.name}")
+    for allow in rules.allow:
+        _compile(allow.pattern, f"allow pattern {allow.pattern!r}")
+    for deny in rules.deny:
+        if deny.regex:
+            _compile(deny.pattern, f"deny pattern {deny.pattern!r}")
+    for mailbox in rules.s40.public_mailboxes:
+        _compile(mailbox, f"s40.public_mailboxes {mailbox!r}")
+    rules.s40.public_ranks()
+
+
+def _compile(pattern: str, what: str) -> None:
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        raise ConfigError(f"{what}: invalid regex: {exc}") from exc

@@ -1,0 +1,208 @@
+"""Scan one document: every page through the detector, then the document-wide
+passes (names repeated elsewhere, the s40 policy) and boxes for PDFs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+import regex
+
+from redact.config import Settings
+from redact.detect.engine import Detector
+from redact.detect.findings import WORD, FindingBuilder, common_words, merge_overlaps
+from redact.detect.policy import Policy
+from redact.detect.rules import RuleSet
+from redact.geometry import merge_line_boxes
+from redact.ingest import kind_of
+from redact.ingest.pdf import open_pdf, page_text, reveal_hidden_layers
+from redact.ingest.text import read_text_file
+from redact.models import Finding
+
+PageProgress = Callable[[int], None]
+
+
+@dataclass
+class ScanResult:
+    """What a scan found in one file, and anything the reviewer should know."""
+
+    path: Path
+    kind: str
+    pages: int
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+    empty_pages: list[int] = field(default_factory=list)
+
+
+class Scanner:
+    """Detector, finding builder and policy together: one per process."""
+
+    def __init__(self, settings: Settings, rules: RuleSet, detector: Detector | None = None) -> None:
+        self.settings = settings
+        self.rules = rules
+        self.detector = detector or Detector(settings, rules)
+        self.builder = FindingBuilder(rules, settings.default_exemption)
+        self.policy = Policy(rules)
+
+    def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None) -> ScanResult:
+        """Scan a PDF, text or e-mail file."""
+        if kind_of(path) == "pdf":
+            doc = open_pdf(path, password=password, max_pages=self.settings.max_pages,
+                           max_file_mb=self.settings.max_file_mb)
+            try:
+                return self.scan_pdf(doc, path, progress)
+            finally:
+                doc.close()
+        page = read_text_file(path, self.settings.max_file_mb)
+        findings = self.detect_texts([(None, page.text)])
+        if progress:
+            progress(1)
+        return ScanResult(path=path, kind="text", pages=1, findings=findings)
+
+    def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None) -> ScanResult:
+        """Scan an open PDF (hidden layers are switched on first)."""
+        notes = []
+        hidden = reveal_hidden_layers(doc)
+        if hidden:
+            notes.append(f"{hidden} hidden optional-content layer(s) switched on and scanned")
+        texts: list[tuple[int | None, str]] = []
+        empty = []
+        for page in doc:
+            pt = page_text(page)
+            texts.append((pt.page, pt.text))
+            if not pt.text.strip():
+                empty.append(page.number + 1)
+        if empty:
+            notes.append(
+                f"{len(empty)} page(s) without a text layer (image only; not read without OCR): "
+                + _page_list(empty)
+            )
+        findings = self.detect_texts(texts, progress)
+        attach_boxes(doc, findings)
+        return ScanResult(path=path, kind="pdf", pages=doc.page_count, findings=findings, notes=notes,
+                          empty_pages=empty)
+
+    def detect_texts(
+        self, texts: list[tuple[int | None, str]], progress: PageProgress | None = None
+    ) -> list[Finding]:
+        """Findings for a document given as (page, text) pairs."""
+        common = common_words(t for _, t in texts)
+        per_page: list[list[Finding]] = []
+        chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
+        results_by_chunk = list(self.detector.analyse(chunks)) if chunks else []
+        page_results: dict[int, list[Finding]] = {i: [] for i in range(len(texts))}
+        for chunk_text, (index, offset), results in zip(chunks, owners, results_by_chunk, strict=True):
+            page_no = texts[index][0]
+            found = self.builder.build(chunk_text, page_no, results, common)
+            for f in found:
+                f.start += offset
+                f.end += offset
+            page_results[index].extend(found)
+            if progress and offset == 0:
+                progress(1)
+        for i, (_, text) in enumerate(texts):
+            found = merge_overlaps(page_results[i])
+            for f in found:
+                self.policy.classify(f, text, found)
+            per_page.append(found)
+        self._propagate(texts, per_page, common)
+        out: list[Finding] = []
+        for found in per_page:
+            for f in found:
+                self.builder.strip_title(f)
+            out.extend(sorted(found, key=lambda f: f.start))
+        return out
+
+    def _propagate(
+        self, texts: list[tuple[int | None, str]], per_page: list[list[Finding]], common: set[str]
+    ) -> None:
+        """Find again, on every page, the names found somewhere in the document:
+        full names anywhere, surnames alone when the document never uses the
+        word in lower case."""
+        sources: dict[str, tuple[Finding, str]] = {}
+        for found in per_page:
+            for f in found:
+                if f.type != "PERSON":
+                    continue
+                core = f.text
+                m = self.builder.leading_title.match(core) if self.builder.leading_title else None
+                if m:
+                    core = core[m.end():]
+                words = WORD.findall(core)
+                if len(words) >= 2:
+                    sources.setdefault(" ".join(core.split()), (f, "name_repeat"))
+                surname = words[-1] if words else ""
+                if (len(surname) >= 3 and surname[0].isupper() and not surname.isupper()
+                        and surname.casefold() not in common and len(words) >= 1):
+                    sources.setdefault(surname, (f, "surname_repeat"))
+        if not sources:
+            return
+        alternation = "|".join(
+            r"[ \t\n]+".join(regex.escape(w) for w in key.split())
+            for key in sorted(sources, key=len, reverse=True)
+        )
+        pattern = regex.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w'’-])")
+        for (page_no, text), found in zip(texts, per_page, strict=True):
+            added = []
+            for m in pattern.finditer(text):
+                if any(o.start < m.end() and m.start() < o.end for o in found + added):
+                    continue
+                key = " ".join(m.group(0).split())
+                source, how = sources.get(key) or sources.get(key.split()[-1], (None, ""))
+                if source is None:
+                    continue
+                score = 0.8 if how == "name_repeat" else 0.6
+                f = Finding(
+                    type="PERSON", text=m.group(0), page=page_no, start=m.start(), end=m.end(), score=score,
+                    recogniser=how, exemption=self.settings.default_exemption,
+                    explanation={"recogniser": how, "textual_explanation":
+                                 f"repeats {source.text!r} found on page {source.page}",
+                                 "source_text": source.text, "source_page": source.page},
+                )
+                self.policy.classify(f, text, found)
+                if source.public and not f.public:
+                    f.public = True
+                    f.policy_reason = f"public: same person as {source.text!r} ({source.policy_reason})"
+                added.append(f)
+            found.extend(added)
+
+
+def attach_boxes(doc: pymupdf.Document, findings: list[Finding]) -> None:
+    """Give each PDF finding one box per line it covers."""
+    by_page: dict[int, list[Finding]] = {}
+    for f in findings:
+        if f.page is not None:
+            by_page.setdefault(f.page, []).append(f)
+    for page_no, found in by_page.items():
+        pt = page_text(doc[page_no - 1])
+        for f in found:
+            f.boxes = merge_line_boxes(pt.span_boxes(f.start, f.end))
+
+
+def _chunk(texts: list[tuple[int | None, str]], size: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """Cut long texts at line breaks into pieces NER can take (spaCy refuses
+    over a million characters; Presidio slows sharply on long texts)."""
+    chunks: list[str] = []
+    owners: list[tuple[int, int]] = []
+    for index, (_, text) in enumerate(texts):
+        if len(text) <= size:
+            chunks.append(text)
+            owners.append((index, 0))
+            continue
+        offset = 0
+        while offset < len(text):
+            end = min(len(text), offset + size)
+            if end < len(text):
+                cut = text.rfind("\n", offset, end)
+                end = cut + 1 if cut > offset else end
+            chunks.append(text[offset:end])
+            owners.append((index, offset))
+            offset = end
+    return chunks, owners
+
+
+def _page_list(pages: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(p) for p in pages[:limit])
+    return shown + (f" and {len(pages) - limit} more" if len(pages) > limit else "")

@@ -1,0 +1,72 @@
+"""Boxes on a page: merging character boxes into redaction rectangles.
+
+A box is ``(x0, y0, x1, y1)`` in PDF points, origin top-left (PyMuPDF).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+Box = tuple[float, float, float, float]
+
+
+def union(boxes: Iterable[Box]) -> Box:
+    """The smallest box holding all ``boxes``."""
+    xs0, ys0, xs1, ys1 = zip(*boxes, strict=True)
+    return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+
+def same_line(a: Box, b: Box) -> bool:
+    """Two boxes sit on one text line when their vertical overlap is at least
+    half the smaller height."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    smaller = min(a[3] - a[1], b[3] - b[1])
+    return smaller <= 0 or overlap >= 0.5 * smaller
+
+
+def merge_line_boxes(boxes: Sequence[Box], gap: float = 3.0) -> list[Box]:
+    """Merge character boxes into one box per run on a line.
+
+    Boxes on the same line closer than ``gap`` points horizontally join; a
+    name broken across two lines gives two boxes.
+    """
+    merged: list[Box] = []
+    for box in sorted(boxes, key=lambda b: (round(b[1], 1), b[0])):
+        for i, m in enumerate(merged):
+            if same_line(m, box) and box[0] <= m[2] + gap and box[2] >= m[0] - gap:
+                merged[i] = union((m, box))
+                break
+        else:
+            merged.append(box)
+    return merged
+
+
+def shrink_vertically(box: Box, fraction: float = 0.15) -> Box:
+    """Trim ``fraction`` of the height from top and bottom.
+
+    PyMuPDF removes any character whose box merely touches a redaction, so a
+    full-height box takes letters from the lines above and below (pymupdf
+    #1809, #731); the trimmed box still covers every glyph's centre.
+    """
+    h = box[3] - box[1]
+    return (box[0], box[1] + h * fraction, box[2], box[3] - h * fraction)
+
+
+def centre_inside(char: Box, box: Box, tolerance: float = 0.01) -> bool:
+    """True when the centre of ``char`` lies inside ``box``."""
+    cx = (char[0] + char[2]) / 2
+    cy = (char[1] + char[3]) / 2
+    return (
+        box[0] - tolerance <= cx <= box[2] + tolerance
+        and box[1] - tolerance <= cy <= box[3] + tolerance
+    )
+
+
+def intersects(a: Box, b: Box) -> bool:
+    """True when two boxes share some area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def fingerprint(c: str, b: Box) -> tuple[str, float, float]:
+    """A character's identity on a page: the glyph and where it starts."""
+    return (c, round(b[0], 1), round(b[1], 1))

@@ -1,0 +1,42 @@
+"""Reading inputs: PDFs (text layer with character boxes), text and e-mail files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redact.exceptions import BadInputError, TooLargeError
+
+PDF_SUFFIXES = {".pdf"}
+TEXT_SUFFIXES = {".txt", ".eml"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+
+
+def kind_of(path: Path) -> str:
+    """``pdf`` or ``text`` by the file name; anything else is refused."""
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    raise BadInputError(
+        f"{path.name}: unsupported file type {suffix or '(none)'}; supported: "
+        + ", ".join(sorted(SUPPORTED_SUFFIXES))
+    )
+
+
+def check_size(path: Path, max_file_mb: float) -> int:
+    """Refuse missing, empty and oversized files before opening them."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from exc
+    if not path.is_file():
+        raise BadInputError(f"{path}: not a file")
+    if size == 0:
+        raise BadInputError(f"{path.name}: empty file (0 bytes)")
+    if size > max_file_mb * 1024 * 1024:
+        raise TooLargeError(
+            f"{path.name}: {size / 1048576:.0f} MB is over the limit of {max_file_mb:.0f} MB "
+            "(setting max_file_mb)"
+        )
+    return size

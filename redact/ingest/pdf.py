@@ -1,0 +1,112 @@
+"""Open PDFs safely and read each page's text with a box per character.
+
+Text comes from ``rawdict`` without clipping to the page, so text placed off
+the page, in white or in render mode 3 (invisible, as OCR layers are) is read
+and detected like any other text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymupdf
+
+from redact.exceptions import BadInputError, EncryptedError, TooLargeError
+from redact.geometry import Box
+from redact.ingest import check_size
+from redact.models import PageText
+
+TEXT_FLAGS = (
+    pymupdf.TEXT_PRESERVE_WHITESPACE
+    | pymupdf.TEXT_PRESERVE_LIGATURES
+    | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
+)
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+
+def open_pdf(
+    path: Path,
+    *,
+    password: str | None = None,
+    max_pages: int = 20000,
+    max_file_mb: float = 2048,
+) -> pymupdf.Document:
+    """Open a PDF or raise a one-line, typed error saying what is wrong."""
+    check_size(path, max_file_mb)
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise BadInputError(f"{path.name}: not a PDF (no %PDF- header), despite its name")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # MuPDF raises several types for damaged files
+        raise BadInputError(f"{path.name}: corrupt PDF that cannot be opened ({exc})") from exc
+    if doc.needs_pass:
+        if password is None:
+            doc.close()
+            raise EncryptedError(f"{path.name}: encrypted PDF; give its password with --password")
+        if not doc.authenticate(password):
+            doc.close()
+            raise EncryptedError(f"{path.name}: the password given does not open this PDF")
+    if doc.page_count == 0:
+        doc.close()
+        raise BadInputError(f"{path.name}: PDF has no pages (damaged or empty)")
+    if doc.page_count > max_pages:
+        count = doc.page_count
+        doc.close()
+        raise TooLargeError(
+            f"{path.name}: {count} pages is over the limit of {max_pages} (setting max_pages)"
+        )
+    try:
+        doc.load_page(0)
+    except Exception as exc:
+        doc.close()
+        raise BadInputError(f"{path.name}: corrupt PDF, its first page cannot be read ({exc})") from exc
+    return doc
+
+
+def page_text(page: pymupdf.Page) -> PageText:
+    """One page's text, lines separated by newlines, blocks by a blank line."""
+    raw = page.get_text("rawdict", flags=TEXT_FLAGS)
+    chars: list[str] = []
+    boxes: list[Box | None] = []
+    for block in raw.get("blocks", []):
+        if block.get("type") != 0:
+            continue
+        for line in block["lines"]:
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    c = ch["c"]
+                    if not c:
+                        continue
+                    chars.append(c[0] if len(c) > 1 else c)
+                    x0, y0, x1, y1 = ch["bbox"]
+                    boxes.append((x0, y0, x1, y1))
+            chars.append("\n")
+            boxes.append(None)
+        chars.append("\n")
+        boxes.append(None)
+    return PageText(page=page.number + 1, text="".join(chars), boxes=boxes)
+
+
+def iter_pages(doc: pymupdf.Document) -> Iterator[PageText]:
+    """Pages one at a time, so a 2,000-page file is never held as text at once."""
+    for page in doc:
+        yield page_text(page)
+
+
+def reveal_hidden_layers(doc: pymupdf.Document) -> int:
+    """Switch every optional-content layer on and return how many were off.
+
+    Content in a layer that is switched off is invisible but still in the
+    file; making it visible lets detection read it and redaction remove it,
+    and the released file has no hidden layer left.
+    """
+    ocgs = doc.get_ocgs()
+    off = [xref for xref, info in ocgs.items() if not info.get("on", True)]
+    if ocgs:
+        doc.set_layer(-1, on=list(ocgs), off=[])
+    return len(off)

@@ -1,0 +1,115 @@
+"""Redact and verify one document into a release folder, all or nothing.
+
+The output is written to a scratch file beside the release folder, verified
+there, and only then renamed into place; a file that fails verification is
+deleted and never reaches the release folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+
+from redact.apply import Applied, Plan
+from redact.apply.pdf import redact_pdf
+from redact.apply.plan import expectations
+from redact.apply.text import redact_text
+from redact.config import Settings
+from redact.ingest import kind_of
+from redact.ingest.pdf import open_pdf
+from redact.ingest.text import read_text_file
+from redact.verify import VerifyReport
+from redact.verify.pdf import verify_pdf
+from redact.verify.text import verify_text
+
+
+@dataclass
+class Outcome:
+    """The result for one document."""
+
+    output: Path | None
+    sha256: str
+    report: VerifyReport
+    applied: Applied
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Verified and released."""
+        return self.output is not None and self.report.ok
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "output": str(self.output) if self.output else None,
+            "sha256": self.sha256,
+            "verified": self.report.ok,
+            "boxes": sum(len(b) for b in self.applied.boxes.values()),
+            "boxes_by_exemption": self.applied.count_by_exemption(),
+            "notes": self.notes + self.applied.notes,
+            "verification": self.report.to_json(),
+        }
+
+
+def sha256_bytes(path: Path) -> str:
+    """SHA-256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def redact_and_verify(
+    source: Path,
+    plan: Plan,
+    destination: Path,
+    work_dir: Path,
+    settings: Settings,
+    *,
+    password: str | None = None,
+    doc: pymupdf.Document | None = None,
+) -> Outcome:
+    """Apply ``plan`` to ``source``, verify, and move to ``destination`` if clean."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    tmp = work_dir / f"{uuid.uuid4().hex}{source.suffix.lower()}"
+    try:
+        if kind_of(source) == "pdf":
+            own = doc is None
+            pdf = doc or open_pdf(source, password=password, max_pages=settings.max_pages,
+                                  max_file_mb=settings.max_file_mb)
+            try:
+                applied = redact_pdf(pdf, plan, tmp, label=settings.box_label)
+            finally:
+                if own:
+                    pdf.close()
+            report = verify_pdf(tmp, expectations(applied), applied.under)
+        else:
+            text = read_text_file(source, settings.max_file_mb).text
+            out_text, applied = redact_text(text, plan)
+            tmp.write_text(out_text, encoding="utf-8")
+            report = verify_text(tmp, expectations(applied))
+        digest = sha256_bytes(tmp)
+        if not report.ok:
+            return Outcome(output=None, sha256=digest, report=report, applied=applied)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, destination)
+        return Outcome(output=destination, sha256=digest, report=report, applied=applied)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)

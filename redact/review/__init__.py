@@ -1,0 +1,1 @@
+"""Review: list, approve, reject and edit findings; CSV round-trip."""

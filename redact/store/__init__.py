@@ -1,0 +1,1 @@
+"""The review store: SQLite inside the case folder."""

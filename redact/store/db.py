@@ -1,0 +1,253 @@
+"""SQLite review store: documents, findings, decisions, manual redactions, outputs.
+
+Each decision is committed as it is made (WAL journal), so a crash or Ctrl-C
+loses nothing already decided. A finding's status is its latest decision.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redact.exceptions import CaseError
+from redact.models import Finding
+from redact.store.migrations import migrate, utc_now
+
+STATUS_SQL = """
+SELECT f.*, doc.name AS document,
+       d.id AS decision_id, d.action AS action, d.text AS decided_text,
+       d.exemption AS decided_exemption, d.reviewer AS reviewer,
+       d.decided_at AS decided_at, d.reason AS reason,
+       CASE WHEN d.action IS NULL THEN 'pending'
+            WHEN d.action = 'reject' THEN 'rejected' ELSE 'approved' END AS status
+FROM findings f
+JOIN documents doc ON doc.id = f.document_id
+LEFT JOIN decisions d ON d.id = (SELECT MAX(id) FROM decisions WHERE finding_id = f.id)
+"""
+
+
+@dataclass
+class FindingFilter:
+    """Which findings a review command acts on; empty fields match all."""
+
+    ids: Sequence[int] = ()
+    document_id: int | None = None
+    document: str | None = None
+    page: int | None = None
+    type: str | None = None
+    status: str | None = None
+    text: str | None = None
+    recogniser: str | None = None
+    public: bool | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """A WHERE clause over STATUS_SQL's columns and its parameters."""
+        where, params = [], []
+        if self.ids:
+            where.append(f"id IN ({','.join('?' * len(self.ids))})")
+            params.extend(self.ids)
+        if self.document_id is not None:
+            where.append("document_id = ?")
+            params.append(self.document_id)
+        if self.document:
+            where.append("(document = ? OR document LIKE ?)")
+            params += [self.document, f"%{self.document}%"]
+        if self.page is not None:
+            where.append("page = ?")
+            params.append(self.page)
+        if self.type:
+            where.append("type = ?")
+            params.append(self.type.upper())
+        if self.status:
+            where.append("status = ?")
+            params.append(self.status)
+        if self.text:
+            where.append("lower(text) LIKE ?")
+            params.append(f"%{self.text.lower()}%")
+        if self.recogniser:
+            where.append("recogniser = ?")
+            params.append(self.recogniser)
+        if self.public is not None:
+            where.append("public = ?")
+            params.append(int(self.public))
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+class Store:
+    """The case's review database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise CaseError(f"cannot open review store {path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        migrate(self.conn)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # documents -----------------------------------------------------------
+    def add_document(self, sha256: str, name: str, path: str, kind: str, size: int) -> tuple[int, bool]:
+        """Record a document; return (id, added) where added is False for a duplicate."""
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        if row:
+            return int(row["id"]), False
+        cur = self.conn.execute(
+            "INSERT INTO documents (sha256, name, path, kind, size, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (sha256, name, path, kind, size, utc_now()),
+        )
+        return int(cur.lastrowid or 0), True
+
+    def documents(self) -> list[sqlite3.Row]:
+        """Every document, in the order added."""
+        return list(self.conn.execute("SELECT * FROM documents ORDER BY id"))
+
+    def document(self, doc_id: int) -> sqlite3.Row:
+        """One document by id."""
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise CaseError(f"no document with id {doc_id}")
+        return row
+
+    def name_taken(self, name: str) -> bool:
+        """True when a document of this name is already in the case."""
+        return self.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone() is not None
+
+    # findings ------------------------------------------------------------
+    def save_scan(self, doc_id: int, pages: int, findings: Iterable[Finding], notes: list[str]) -> int:
+        """Store a scan: undecided findings are replaced, decided ones kept.
+
+        Returns the number of new findings.
+        """
+        added = 0
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM findings WHERE document_id = ? AND id NOT IN (SELECT finding_id FROM decisions)",
+                (doc_id,),
+            )
+            for f in findings:
+                cur = conn.execute(
+                    """INSERT OR IGNORE INTO findings (document_id, page, type, text, start, end, boxes, score,
+                       recogniser, explanation, public, policy_reason, proposed_action, exemption, created_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (doc_id, f.page, f.type, f.text, f.start, f.end, json.dumps(f.boxes), f.score, f.recogniser,
+                     json.dumps(f.explanation), int(f.public), f.policy_reason, f.proposed_action, f.exemption,
+                     now),
+                )
+                added += cur.rowcount
+            conn.execute(
+                "UPDATE documents SET pages = ?, scanned_at = ?, scan_notes = ? WHERE id = ?",
+                (pages, now, json.dumps(notes), doc_id),
+            )
+        return added
+
+    def findings(self, flt: FindingFilter | None = None) -> list[sqlite3.Row]:
+        """Findings with their current status, filtered."""
+        where, params = (flt or FindingFilter()).sql()
+        sql = f"SELECT * FROM ({STATUS_SQL}){where} ORDER BY document_id, page, start"
+        return list(self.conn.execute(sql, params))
+
+    def finding(self, finding_id: int) -> sqlite3.Row:
+        """One finding with its status."""
+        rows = self.findings(FindingFilter(ids=[finding_id]))
+        if not rows:
+            raise CaseError(f"no finding with id {finding_id}")
+        return rows[0]
+
+    def decide(
+        self,
+        finding_ids: Sequence[int],
+        action: str,
+        reviewer: str,
+        reason: str = "",
+        text: str | None = None,
+        exemption: str | None = None,
+    ) -> int:
+        """Append one decision per finding, all in one transaction."""
+        now = utc_now()
+        with self.transaction() as conn:
+            for fid in finding_ids:
+                conn.execute(
+                    "INSERT INTO decisions (finding_id, action, text, exemption, reviewer, decided_at, reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (fid, action, text, exemption, reviewer, now, reason),
+                )
+        return len(finding_ids)
+
+    def decisions(self, finding_id: int | None = None) -> list[sqlite3.Row]:
+        """The decision log, oldest first."""
+        if finding_id is None:
+            return list(self.conn.execute("SELECT * FROM decisions ORDER BY id"))
+        return list(self.conn.execute("SELECT * FROM decisions WHERE finding_id = ? ORDER BY id", (finding_id,)))
+
+    # manual redactions ---------------------------------------------------
+    def add_manual(
+        self, kind: str, exemption: str, reviewer: str, *, document_id: int | None = None,
+        pattern: str | None = None, page: int | None = None, rect: list[float] | None = None, reason: str = "",
+    ) -> int:
+        """Record a redaction a reviewer added by hand."""
+        cur = self.conn.execute(
+            "INSERT INTO manual_redactions (document_id, kind, pattern, page, rect, exemption, reviewer,"
+            " created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (document_id, kind, pattern, page, json.dumps(rect) if rect else None, exemption, reviewer,
+             utc_now(), reason),
+        )
+        return int(cur.lastrowid or 0)
+
+    def manual_redactions(self, document_id: int | None = None) -> list[sqlite3.Row]:
+        """Active manual redactions for a document (including case-wide ones)."""
+        if document_id is None:
+            return list(self.conn.execute("SELECT * FROM manual_redactions WHERE withdrawn_at IS NULL ORDER BY id"))
+        return list(self.conn.execute(
+            "SELECT * FROM manual_redactions WHERE withdrawn_at IS NULL AND (document_id IS NULL OR document_id = ?)"
+            " ORDER BY id", (document_id,)))
+
+    # outputs -------------------------------------------------------------
+    def record_output(
+        self, document_id: int, path: str, sha256: str, verified: bool, report: dict[str, Any],
+        rules_digest: str, tool_version: str,
+    ) -> None:
+        """Record an output file and its verification result."""
+        self.conn.execute(
+            "INSERT INTO outputs (document_id, path, sha256, verified, report, rules_digest, tool_version,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (document_id, path, sha256, int(verified), json.dumps(report), rules_digest, tool_version, utc_now()),
+        )
+
+    def outputs(self) -> list[sqlite3.Row]:
+        """Latest output per document."""
+        return list(self.conn.execute(
+            "SELECT o.*, d.name AS document FROM outputs o JOIN documents d ON d.id = o.document_id"
+            " WHERE o.id IN (SELECT MAX(id) FROM outputs GROUP BY document_id) ORDER BY o.document_id"))
+
+    def status_counts(self) -> list[sqlite3.Row]:
+        """Pending / approved / rejected counts per document."""
+        return list(self.conn.execute(
+            f"""SELECT doc.id, doc.name, doc.pages, doc.scanned_at,
+                   SUM(s.status = 'pending') AS pending, SUM(s.status = 'approved') AS approved,
+                   SUM(s.status = 'rejected') AS rejected, COUNT(s.id) AS total
+                FROM documents doc LEFT JOIN ({STATUS_SQL}) s ON s.document_id = doc.id
+                GROUP BY doc.id ORDER BY doc.id"""))

@@ -1,0 +1,204 @@
+"""Re-read a redacted PDF as an attacker would, and fail on any leak.
+
+Checks: extracted text (normalised), every decompressed object as bytes in
+UTF-8, UTF-16 and PDFDocEncoding, metadata and XMP, annotations, links,
+outlines, form fields, attachments, JavaScript and actions, page labels,
+hidden layers, characters under a box, and exactly one ``%%EOF`` (no earlier
+revision kept).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+
+from redact.geometry import fingerprint
+from redact.ingest.pdf import TEXT_FLAGS, page_text
+from redact.normalise import needle_pattern, normalise
+from redact.verify import Expectation, VerifyReport
+
+BYTE_MIN_LEN = 4
+
+
+def verify_pdf(
+    path: Path,
+    expectations: list[Expectation],
+    under: dict[int, set[tuple[str, float, float]]] | None = None,
+    password: str | None = None,
+) -> VerifyReport:
+    """Run every check on ``path``; the report says which failed and why."""
+    report = VerifyReport(file=str(path))
+    data = path.read_bytes()
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+        if doc.needs_pass and not doc.authenticate(password or ""):
+            report.add("open", ["output is encrypted"])
+            return report
+    except Exception as exc:
+        report.add("open", [f"output cannot be opened: {exc}"])
+        return report
+    try:
+        _check_text(doc, expectations, report)
+        _check_bytes(doc, data, expectations, report)
+        _check_under_boxes(doc, under or {}, report)
+        _check_structure(doc, data, expectations, report)
+    finally:
+        doc.close()
+    return report
+
+
+def pattern_for(exp: Expectation) -> re.Pattern[str]:
+    if exp.type == "PHONE":
+        digits = re.sub(r"\D", "", exp.text)
+        if len(digits) >= 6:
+            return re.compile(r"(?<!\d)" + r"\D{0,3}".join(digits) + r"(?!\d)")
+    return needle_pattern(exp.text)
+
+
+def _check_text(doc: pymupdf.Document, expectations: list[Expectation], report: VerifyReport) -> None:
+    problems = []
+    compiled = [(e, pattern_for(e)) for e in expectations if normalise(e.text)]
+    for page in doc:
+        number = page.number + 1
+        text = normalise(page.get_text("text", flags=TEXT_FLAGS))
+        for exp, pattern in compiled:
+            if exp.pages is not None and number not in exp.pages:
+                continue
+            if pattern.search(text):
+                problems.append(f"page {number}: {exp.type} {exp.text!r} still in the text")
+    report.add("text", problems, f"{len(compiled)} string(s) absent from extracted text")
+
+
+def _encodings(text: str) -> list[bytes]:
+    low = normalise(text)
+    out = [low.encode("utf-8"), low.encode("utf-16-be"), low.encode("utf-16-le")]
+    try:
+        out.append(low.encode("latin-1"))
+    except UnicodeEncodeError:
+        pass
+    return list(dict.fromkeys(out))
+
+
+def _check_bytes(doc: pymupdf.Document, data: bytes, expectations: list[Expectation],
+                 report: VerifyReport) -> None:
+    """Decompress every object and search it (catches orphaned objects)."""
+    needles = [(e, _encodings(e.text)) for e in expectations
+               if e.pages is None and len(normalise(e.text)) >= BYTE_MIN_LEN]
+    if not needles:
+        report.add("bytes", [], "no string long enough to scan for")
+        return
+    blobs = [data.lower()]
+    for xref in range(1, doc.xref_length()):
+        try:
+            source = doc.xref_object(xref, compressed=False)
+            blobs.append(source.encode("latin-1", "replace").lower())
+            blobs.extend(s.lower() for s in _pdf_strings(source))
+            if doc.xref_is_stream(xref):
+                stream = doc.xref_stream(xref)
+                if stream:
+                    blobs.append(stream.lower())
+        except Exception:  # a damaged object: the text checks still run
+            continue
+    problems = []
+    for exp, encoded in needles:
+        for blob in blobs:
+            if any(_bounded_find(blob, needle) for needle in encoded):
+                problems.append(f"{exp.type} {exp.text!r} found in the file's bytes")
+                break
+    report.add("bytes", problems, f"{len(needles)} string(s) absent from {len(blobs)} objects")
+
+
+_HEX = re.compile(r"<([0-9A-Fa-f\s]{4,})>")
+_LITERAL = re.compile(r"\((?:[^()\\]|\\.)*\)", re.S)
+_ESCAPE = re.compile(r"\\([0-7]{1,3}|.)", re.S)
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+
+
+def _pdf_strings(source: str) -> list[bytes]:
+    """Decode the hex and escaped literal strings of an object's source, so
+    a name stored as <FEFF004A...> or with octal escapes is still found."""
+    out = []
+    for m in _HEX.finditer(source):
+        hexdigits = re.sub(r"\s", "", m.group(1))
+        if len(hexdigits) % 2:
+            hexdigits += "0"
+        try:
+            out.append(bytes.fromhex(hexdigits))
+        except ValueError:
+            continue
+    for m in _LITERAL.finditer(source):
+        body = m.group(0)[1:-1]
+        if "\\" not in body:
+            continue
+
+        def unescape(e: re.Match[str]) -> str:
+            g = e.group(1)
+            if g[0] in "01234567":
+                return chr(int(g, 8))
+            return _SIMPLE.get(g, g)
+
+        out.append(_ESCAPE.sub(unescape, body).encode("latin-1", "replace"))
+    return out
+
+
+def _bounded_find(blob: bytes, needle: bytes) -> bool:
+    start = blob.find(needle)
+    while start >= 0:
+        before = blob[start - 1 : start]
+        after = blob[start + len(needle) : start + len(needle) + 1]
+        if not (before.isalnum() and needle[:1].isalnum()) and not (after.isalnum() and needle[-1:].isalnum()):
+            return True
+        start = blob.find(needle, start + 1)
+    return False
+
+
+def _check_under_boxes(doc: pymupdf.Document, under: dict[int, set[tuple[str, float, float]]],
+                       report: VerifyReport) -> None:
+    """No character that a box covered is still on the page where it was."""
+    problems = []
+    for number, keys in under.items():
+        if number > doc.page_count:
+            problems.append(f"page {number} missing from output")
+            continue
+        if not keys:
+            continue
+        pt = page_text(doc[number - 1])
+        left = "".join(c for c, b in zip(pt.text, pt.boxes, strict=True)
+                       if b is not None and fingerprint(c, b) in keys)
+        if left:
+            problems.append(f"page {number}: {len(left)} character(s) still under a box ({left[:20]!r})")
+    report.add("under_boxes", problems, f"{sum(len(k) for k in under.values())} covered character(s) gone")
+
+
+def _check_structure(doc: pymupdf.Document, data: bytes, expectations: list[Expectation],
+                     report: VerifyReport) -> None:
+    meta = {k: v for k, v in (doc.metadata or {}).items() if v and k not in ("format", "encryption")}
+    report.add("metadata", [f"{k}={v!r}" for k, v in meta.items()], "document information empty")
+    report.add("xmp", ["XMP metadata present"] if doc.get_xml_metadata().strip() else [], "no XMP")
+    report.add("outline", ["bookmarks present"] if doc.get_toc() else [], "no bookmarks")
+    annots, widgets, links = [], [], []
+    needles = [normalise(e.text).replace(" ", "") for e in expectations if len(normalise(e.text)) >= 3]
+    for page in doc:
+        annots += [f"page {page.number + 1}: {a.type[1]}" for a in page.annots() or []]
+        widgets += [f"page {page.number + 1}: field {w.field_name!r}" for w in page.widgets() or []]
+        for link in page.get_links():
+            uri = normalise(str(link.get("uri") or "")).replace(" ", "")
+            if any(n and n in uri for n in needles):
+                links.append(f"page {page.number + 1}: link to {link.get('uri')!r}")
+    report.add("annotations", annots, "none")
+    report.add("form_fields", widgets, "none")
+    report.add("links", links, "no link names a removed string")
+    report.add("attachments", [f"{doc.embfile_count()} embedded file(s)"] if doc.embfile_count() else [], "none")
+    catalog = doc.pdf_catalog()
+    active = [key for key in ("OpenAction", "AA", "AcroForm", "Names/JavaScript", "Names/EmbeddedFiles",
+                              "PageLabels", "StructTreeRoot")
+              if doc.xref_get_key(catalog, key)[0] != "null"]
+    active += [f"page {p.number + 1} /AA" for p in doc if doc.xref_get_key(p.xref, "AA")[0] != "null"]
+    report.add("active_content", active, "no JavaScript, actions, labels or structure tree")
+    hidden = [info.get("name", str(x)) for x, info in doc.get_ocgs().items() if not info.get("on", True)]
+    report.add("hidden_layers", [f"layer {h!r} is off" for h in hidden], "no layer switched off")
+    eofs = data.count(b"%%EOF")
+    report.add("revisions", [f"{eofs} %%EOF markers: an earlier revision survives"] if eofs != 1 else [],
+               "one revision")

@@ -26,7 +26,7 @@ from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner
 from redact.exceptions import ExitCode, RedactError
 from redact.ingest import SUPPORTED_SUFFIXES, kind_of
-from redact.ingest.pdf import open_pdf
+from redact.ingest.pdf import open_pdf, reveal_hidden_layers
 from redact.process import redact_and_verify, write_json
 
 REPORTS = "redact-reports"
@@ -75,9 +75,12 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
     result = FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok))
     try:
         if kind_of(path) == "pdf":
-            doc = open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb)
+            doc, hidden = reveal_hidden_layers(
+                open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb))
             try:
                 scan = scanner.scan_pdf(doc, path)
+                if hidden:
+                    scan.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and redacted")
                 plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                           scanner.rules.s40.batch_policy.public)
                 outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc)

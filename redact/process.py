@@ -23,7 +23,7 @@ from redact.apply.plan import expectations
 from redact.apply.text import redact_text
 from redact.config import Settings
 from redact.ingest import kind_of
-from redact.ingest.pdf import open_pdf
+from redact.ingest.pdf import open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.verify import VerifyReport
 from redact.verify.pdf import verify_pdf
@@ -83,13 +83,20 @@ def redact_and_verify(
     try:
         if kind_of(source) == "pdf":
             own = doc is None
-            pdf = doc or open_pdf(source, password=password, max_pages=settings.max_pages,
-                                  max_file_mb=settings.max_file_mb)
+            notes: list[str] = []
+            if doc is None:
+                pdf, hidden = reveal_hidden_layers(open_pdf(source, password=password, max_pages=settings.max_pages,
+                                                            max_file_mb=settings.max_file_mb))
+                if hidden:
+                    notes.append(f"{hidden} hidden layer(s) switched on before redaction")
+            else:
+                pdf = doc
             try:
                 applied = redact_pdf(pdf, plan, tmp, label=settings.box_label)
             finally:
                 if own:
                     pdf.close()
+            applied.notes.extend(notes)
             report = verify_pdf(tmp, expectations(applied), applied.under)
         else:
             text = read_text_file(source, settings.max_file_mb).text

@@ -19,7 +19,7 @@ import regex
 
 from redact.apply import Applied, Plan, StringTarget
 from redact.geometry import Box, centre_inside, fingerprint, intersects, merge_line_boxes, shrink_vertically
-from redact.ingest.pdf import page_text, reveal_hidden_layers
+from redact.ingest.pdf import page_text
 from redact.models import PageText
 from redact.normalise import line_pattern, normalise
 
@@ -30,11 +30,9 @@ LABEL_FONT = "helv"
 
 
 def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool = True) -> Applied:
-    """Apply ``plan`` to ``doc`` (opened from the original) and save to ``out_path``."""
+    """Apply ``plan`` to ``doc`` (opened from the original, hidden layers
+    already switched on) and save to ``out_path``."""
     applied = Applied()
-    hidden = reveal_hidden_layers(doc)
-    if hidden:
-        applied.notes.append(f"{hidden} hidden layer(s) switched on before redaction")
     patterns = [(t, line_pattern(t.text)) for t in plan.strings]
     regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
     for page in doc:

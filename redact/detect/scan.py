@@ -49,12 +49,15 @@ class Scanner:
     def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None) -> ScanResult:
         """Scan a PDF, text or e-mail file."""
         if kind_of(path) == "pdf":
-            doc = open_pdf(path, password=password, max_pages=self.settings.max_pages,
-                           max_file_mb=self.settings.max_file_mb)
+            doc, hidden = reveal_hidden_layers(open_pdf(path, password=password, max_pages=self.settings.max_pages,
+                                                        max_file_mb=self.settings.max_file_mb))
             try:
-                return self.scan_pdf(doc, path, progress)
+                result = self.scan_pdf(doc, path, progress)
             finally:
                 doc.close()
+            if hidden:
+                result.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and scanned")
+            return result
         page = read_text_file(path, self.settings.max_file_mb)
         findings = self.detect_texts([(None, page.text)])
         if progress:
@@ -62,11 +65,8 @@ class Scanner:
         return ScanResult(path=path, kind="text", pages=1, findings=findings)
 
     def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None) -> ScanResult:
-        """Scan an open PDF (hidden layers are switched on first)."""
-        notes = []
-        hidden = reveal_hidden_layers(doc)
-        if hidden:
-            notes.append(f"{hidden} hidden optional-content layer(s) switched on and scanned")
+        """Scan an open PDF (switch hidden layers on first: ``reveal_hidden_layers``)."""
+        notes: list[str] = []
         texts: list[tuple[int | None, str]] = []
         empty = []
         for page in doc:

@@ -98,15 +98,20 @@ def iter_pages(doc: pymupdf.Document) -> Iterator[PageText]:
         yield page_text(page)
 
 
-def reveal_hidden_layers(doc: pymupdf.Document) -> int:
-    """Switch every optional-content layer on and return how many were off.
+def reveal_hidden_layers(doc: pymupdf.Document) -> tuple[pymupdf.Document, int]:
+    """Switch every optional-content layer on; return the document to use and
+    how many layers were off.
 
     Content in a layer that is switched off is invisible but still in the
     file; making it visible lets detection read it and redaction remove it,
-    and the released file has no hidden layer left.
+    and the released file has no hidden layer left. MuPDF reads the new
+    state only after a reload, so a changed document is reopened from memory.
     """
     ocgs = doc.get_ocgs()
     off = [xref for xref, info in ocgs.items() if not info.get("on", True)]
-    if ocgs:
-        doc.set_layer(-1, on=list(ocgs), off=[])
-    return len(off)
+    if not off:
+        return doc, 0
+    doc.set_layer(-1, on=list(ocgs), off=[])
+    reopened = pymupdf.open("pdf", doc.tobytes())
+    doc.close()
+    return reopened, len(off)

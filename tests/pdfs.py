@@ -1,0 +1,105 @@
+"""Build test PDFs in code: invented people, drama-range numbers, example domains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+NAME = "Marguerite Vandersloot"
+EMAIL = "m.vandersloot@example.org"
+PHONE = "01632 960545"
+
+
+def text_pdf(path: Path, lines: list[str], *, author: str | None = None, fontsize: float = 11) -> Path:
+    """A one-page PDF with one line per string."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    y = 80.0
+    for line in lines:
+        page.insert_text((72, y), line, fontsize=fontsize, fontname="helv")
+        y += fontsize * 1.6
+    if author:
+        doc.set_metadata({"author": author, "title": f"Notes by {author}", "subject": author})
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def adversarial_pdf(path: Path) -> Path:
+    """One PDF holding the personal data in every hiding place FOI.md lists."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), f"Report prepared by {NAME} for the panel.", fontsize=11)
+    page.insert_text((72, 110), f"Contact {EMAIL} or telephone {PHONE}.", fontsize=11)
+    # hidden text (render mode 3) and white text
+    page.insert_text((72, 140), f"Reviewed by {NAME}", fontsize=11, render_mode=3)
+    page.insert_text((72, 170), f"Cc {NAME}", fontsize=11, color=(1, 1, 1))
+    # text under a drawn black box
+    page.insert_text((72, 200), f"Witness {NAME} attended.", fontsize=11)
+    page.draw_rect(pymupdf.Rect(110, 188, 260, 204), color=(0, 0, 0), fill=(0, 0, 0))
+    # an image under the name's box (pixels must change)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 10), False)
+    pix.set_rect(pix.irect, (200, 30, 30))
+    page.insert_image(pymupdf.Rect(160, 70, 300, 84), pixmap=pix, overlay=False)
+    # a link, an annotation, a form field
+    page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 100, 300, 112), "uri": f"mailto:{EMAIL}"})
+    annot = page.add_text_annot((400, 80), f"Check with {NAME}")
+    annot.set_info(title=NAME)
+    annot.update()
+    widget = pymupdf.Widget()
+    widget.field_type = pymupdf.PDF_WIDGET_TYPE_TEXT
+    widget.field_name = "officer"
+    widget.field_value = NAME
+    widget.rect = pymupdf.Rect(72, 700, 300, 720)
+    page.add_widget(widget)
+    # outline, metadata, XMP, attachment, JavaScript
+    doc.set_toc([[1, f"Statement of {NAME}", 1]])
+    doc.set_metadata({"author": NAME, "title": f"Statement of {NAME}", "keywords": EMAIL})
+    doc.set_xml_metadata(f"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc>{NAME}</dc></x:xmpmeta>")
+    doc.embfile_add("notes.txt", f"{NAME} {PHONE}".encode(), filename="notes.txt")
+    doc.xref_set_key(doc.pdf_catalog(), "OpenAction", f"<</S/JavaScript/JS(app.alert('{NAME}'))>>")
+    # a hidden optional-content layer
+    ocg = doc.add_ocg("Private notes", on=False)
+    page.insert_text((72, 260), f"Layer note about {NAME}", fontsize=11, oc=ocg)
+    doc.save(path)
+    doc.close()
+    # an earlier revision: append an incremental update that changes the title
+    doc = pymupdf.open(path)
+    doc.set_metadata({"author": NAME, "title": "Final"})
+    doc.saveIncr()
+    doc.close()
+    return path
+
+
+def image_only_pdf(path: Path) -> Path:
+    """A page that is only an image (a scan without OCR)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 100, 100), False)
+    pix.set_rect(pix.irect, (240, 240, 240))
+    page.insert_image(page.rect, pixmap=pix)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def encrypted_pdf(path: Path, password: str = "s3cret") -> Path:
+    """A PDF that needs a password to open."""
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 80), f"Officer {NAME}")
+    doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw=password, owner_pw=password + "!")
+    doc.close()
+    return path
+
+
+def many_pages_pdf(path: Path, pages: int) -> Path:
+    """A long PDF with the name on the last page."""
+    doc = pymupdf.open()
+    for i in range(pages):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 80), f"Procedure page {i + 1}. All staff must follow this procedure.")
+    doc[-1].insert_text((72, 120), f"Owner: {NAME}")
+    doc.save(path)
+    doc.close()
+    return path

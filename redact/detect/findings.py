@@ -187,7 +187,10 @@ def merge_overlaps(findings: list[Finding]) -> list[Finding]:
             partner.explanation.setdefault("also_found_by", []).append(f.recogniser)
             continue
         out.append(f)
-    return out
+    # a merge can grow a span around one kept earlier: drop what is now nested
+    return [f for i, f in enumerate(out)
+            if not any(o.start <= f.start and f.end <= o.end and (o.end - o.start > f.end - f.start or j < i)
+                       for j, o in enumerate(out) if j != i)]
 
 
 def _joined_text(a: Finding, b: Finding) -> str:

@@ -1,0 +1,49 @@
+"""The s40 policy: each public/personal rule, on invented people."""
+
+from __future__ import annotations
+
+import pytest
+
+from redact.detect.scan import Scanner
+
+
+def classify(scanner: Scanner, text: str) -> dict[str, tuple[bool, str]]:
+    return {f.text: (f.public, f.policy_reason) for f in scanner.detect_texts([(None, text)])}
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "public", "reason"),
+    [
+        ("Approved by ACC Desmond Thorneycroft.", "Desmond Thorneycroft", True, "chief officer"),
+        ("Approved by Chief Constable\nImelda Carraway.", "Imelda Carraway", True, "chief officer"),
+        ("Reviewed by Supt Ambrose Kettleworth.", "Ambrose Kettleworth", False, "personal"),
+        ("Cllr Mrs D Penhallow spoke in favour.", "D Penhallow", True, "elected office"),
+        ("Write to foi@westshire.police.example for copies.", "foi@westshire.police.example", True, "mailbox"),
+        ("Write to disclosure.unit@westshire.police.example.", "disclosure.unit@westshire.police.example", True,
+         "mailbox"),
+        ("Write to a.kettleworth@westshire.police.example.", "a.kettleworth@westshire.police.example", False,
+         "individual"),
+        ("In an emergency call 999.", "999", True, "public contact"),
+        ("Switchboard: 01632 960000", "01632 960000", True, "team or service line"),
+        ("Ambrose Kettleworth, direct line 01632 960412", "01632 960412", False, "direct line"),
+    ],
+)
+def test_policy_rules(scanner: Scanner, text: str, item: str, public: bool, reason: str) -> None:
+    result = classify(scanner, text)
+    assert item in result, result
+    assert result[item][0] is public
+    assert reason in result[item][1]
+
+
+def test_surname_of_public_person_stays_public(scanner: Scanner) -> None:
+    findings = scanner.detect_texts([(1, "Approved by ACC Desmond Thorneycroft."), (2, "Thorneycroft agreed.")])
+    repeat = [f for f in findings if f.page == 2]
+    assert repeat and all(f.public for f in repeat)
+
+
+def test_rank_threshold_is_configuration(rules, settings) -> None:
+    lowered = rules.model_copy(deep=True)
+    lowered.s40.public_from_rank = "superintendent"
+    scanner = Scanner(settings, lowered)
+    (f,) = [f for f in scanner.detect_texts([(None, "Reviewed by Supt Ambrose Kettleworth.")]) if f.type == "PERSON"]
+    assert f.public and "superintendent" in f.policy_reason

@@ -1,0 +1,94 @@
+"""Text -> expected spans for each recogniser, with near misses that must not match.
+
+All people, numbers and addresses are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redact.detect.scan import Scanner
+
+
+def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
+    return {(f.type, f.text) for f in scanner.detect_texts([(None, text)])}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Please contact Mrs P Okafor-Lindqvist about this.", ("PERSON", "P Okafor-Lindqvist")),
+        ("The file was passed to Mr JKL Hartigrove last week.", ("PERSON", "JKL Hartigrove")),
+        ("Interviewed by DC 4471 Brennock at the station.", ("PERSON", "4471 Brennock")),
+        ("C/Supt Mariella Ellisworth chaired the meeting.", ("PERSON", "Mariella Ellisworth")),
+        ("Dear Ms Lowtherby,", ("PERSON", "Lowtherby")),
+        ("The note was signed T. Marshwood on behalf of the team.", ("PERSON", "T. Marshwood")),
+        ("SIGNED BY JANE HOLLOWELL ON 3 MAY", ("PERSON", "JANE HOLLOWELL")),
+        ("Yours sincerely\n\nPeregrine Quillfeather\nDisclosure Officer", ("PERSON", "Peregrine Quillfeather")),
+        ("Document owner: Rosamund Achterbosch | Information Team", ("PERSON", "Rosamund Achterbosch")),
+    ],
+)
+def test_person_forms(scanner: Scanner, text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(scanner, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Call me on 01632 960545 today.", "01632 960545"),
+        ("Tel: (01632) 960 545.", "(01632) 960 545"),
+        ("Direct line +44 (0)1632 960545 please.", "+44 (0)1632 960545"),
+        ("Ring 01632-960545 or write.", "01632-960545"),
+        ("Mobile +44 7700 900123 (work).", "+44 7700 900123"),
+        ("Mobile 07700 900123.", "07700 900123"),
+        ("Direct 0303 555 0123 only.", "0303 555 0123"),
+        ("London 020 7946 0123.", "020 7946 0123"),
+        ("Tel 01632 960545 / 960546.", "960546"),
+        ("Line broken 01632\n960545 here.", "01632\n960545"),
+    ],
+)
+def test_uk_phone_forms(scanner: Scanner, text: str, number: str) -> None:
+    assert ("PHONE", number) in found(scanner, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("Write to jo.bloggs@example.org now.", "jo.bloggs@example.org"),
+        ("Obfuscated: jo.bloggs [at] example [dot] org.", "jo.bloggs [at] example [dot] org"),
+        ("Or jo.bloggs [at] force.example.uk instead.", "jo.bloggs [at] force.example.uk"),
+    ],
+)
+def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
+    assert ("EMAIL", email) in found(scanner, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reference 2019/0001234/56 was closed.",  # reference number, not a phone
+        "Crime number 01632960545123 recorded.",  # too many digits
+        "Please reply to [email address] or xxxx@xxxx.xx.",  # masked placeholders
+        "See section 40(2) of the Act, paragraph 12.",
+        "Tel: see below",
+    ],
+)
+def test_near_misses(scanner: Scanner, text: str) -> None:
+    assert found(scanner, text) == set()
+
+
+def test_surname_repeat_found_on_later_page(scanner: Scanner) -> None:
+    pages = [(1, "The investigation was led by DS Ottoline Brackenridge."),
+             (2, "Brackenridge then reviewed the file and closed it.")]
+    findings = scanner.detect_texts(pages)
+    assert any(f.page == 2 and f.text == "Brackenridge" and f.recogniser == "surname_repeat" for f in findings)
+
+
+def test_title_stays_visible(scanner: Scanner) -> None:
+    (f,) = [f for f in scanner.detect_texts([(None, "Statement by DS Ottoline Brackenridge.")]) if f.type == "PERSON"]
+    assert f.text == "Ottoline Brackenridge" and f.explanation["title"] == "DS"
+
+
+def test_every_finding_says_why(scanner: Scanner) -> None:
+    for f in scanner.detect_texts([(None, "Contact Mrs P Okafor on 01632 960545 or p.okafor@example.org")]):
+        assert f.recogniser and f.explanation.get("recogniser") and f.policy_reason

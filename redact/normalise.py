@@ -51,3 +51,14 @@ def line_pattern(target: str) -> re.Pattern[str]:
         word_parts.append(r"(?:-?\n)?".join(chars))
     body = r"\s+".join(word_parts)
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+def identity(text: str, etype: str) -> str:
+    """What makes two findings the same item: a phone number's national
+    digits, an e-mail or name's normalised text."""
+    if etype == "PHONE":
+        digits = re.sub(r"\D", "", text)
+        if digits.startswith("44") and len(digits) > 10:
+            digits = "0" + digits[2:].removeprefix("0")
+        return digits
+    return normalise(text)

@@ -38,7 +38,7 @@ class Applied:
     """What was removed: boxes per page with their exemption codes."""
 
     boxes: dict[int, list[tuple[Box, str]]] = field(default_factory=dict)
-    under: dict[int, set[tuple[str, float, float]]] = field(default_factory=dict)
+    under: dict[int, list[set[tuple[str, float, float]]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     strings_gone: list[tuple[str, str, list[int] | None]] = field(default_factory=list)
 

@@ -94,14 +94,17 @@ def _page_boxes(
     return _dedupe(boxes), pt
 
 
-def fingerprints_under(pt: PageText, boxes: list[Box]) -> set[tuple[str, float, float]]:
-    """The characters a box covers, by glyph and position. After redaction
-    none may remain at the same place; text that MuPDF merely shifted
+def fingerprints_under(pt: PageText, boxes: list[Box]) -> list[set[tuple[str, float, float]]]:
+    """The characters each box covers, by glyph and position. After redaction
+    they must not remain at the same place; text that MuPDF merely shifted
     (its glyph advance for removed text is not always exact) is not a leak."""
-    out = set()
+    out: list[set[tuple[str, float, float]]] = [set() for _ in boxes]
     for c, b in zip(pt.text, pt.boxes, strict=True):
-        if b is not None and not c.isspace() and any(centre_inside(b, box) for box in boxes):
-            out.add(fingerprint(c, b))
+        if b is None or c.isspace():
+            continue
+        for i, box in enumerate(boxes):
+            if centre_inside(b, box):
+                out[i].add(fingerprint(c, b))
     return out
 
 

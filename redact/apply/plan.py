@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from redact.apply import Applied, Plan, StringTarget
 from redact.models import Finding
-from redact.normalise import normalise
+from redact.normalise import identity, normalise
 from redact.verify import Expectation
 
 PENDING_MODES = ("keep", "redact", "policy")
@@ -23,13 +23,13 @@ def _target(plan: Plan, index: dict[tuple[str, str], StringTarget], text: str, e
     return index[key]
 
 
-def _keep(plan: Plan, kept: Iterable[tuple[str, int | None, int, int]]) -> None:
+def _keep(plan: Plan, kept: Iterable[tuple[str, str, int | None, int, int]]) -> None:
     """Mark the spans a reviewer (or the policy) keeps, so a string approved
     elsewhere does not cover them."""
-    for text, page, start, end in kept:
-        norm = normalise(text)
+    for text, etype, page, start, end in kept:
+        key = identity(text, etype)
         for target in plan.strings:
-            if normalise(target.text) == norm:
+            if identity(target.text, target.type) == key or normalise(target.text) == normalise(text):
                 target.keep.setdefault(page, []).append((start, end))
 
 
@@ -44,7 +44,7 @@ def plan_from_findings(findings: Iterable[Finding], personal: str = "redact", pu
             _target(plan, index, f.text, f.type, f.exemption)
             plan.spans.setdefault(f.page, []).append((f.start, f.end, f.exemption))
         else:
-            kept.append((f.text, f.page, f.start, f.end))
+            kept.append((f.text, f.type, f.page, f.start, f.end))
     _keep(plan, kept)
     return plan
 
@@ -62,7 +62,7 @@ def plan_from_rows(rows: Iterable[sqlite3.Row], manual: Iterable[sqlite3.Row], p
         if status == "pending":
             redact = pending == "redact" or (pending == "policy" and row["proposed_action"] == "redact")
         if not redact:
-            kept.append((row["text"], row["page"], row["start"], row["end"]))
+            kept.append((row["text"], row["type"], row["page"], row["start"], row["end"]))
             continue
         exemption = row["decided_exemption"] or row["exemption"]
         text = row["decided_text"] or row["text"]

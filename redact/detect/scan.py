@@ -20,6 +20,7 @@ from redact.ingest import kind_of
 from redact.ingest.pdf import open_pdf, page_text, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.models import Finding
+from redact.normalise import identity
 
 PageProgress = Callable[[int], None]
 
@@ -108,6 +109,7 @@ class Scanner:
                 self.policy.classify(f, text, found)
             per_page.append(found)
         self._propagate(texts, per_page, common)
+        make_consistent([f for found in per_page for f in found])
         out: list[Finding] = []
         for found in per_page:
             for f in found:
@@ -167,6 +169,35 @@ class Scanner:
                     f.policy_reason = f"public: same person as {source.text!r} ({source.policy_reason})"
                 added.append(f)
             found.extend(added)
+
+
+def make_consistent(findings: list[Finding]) -> None:
+    """One item, one classification across a document.
+
+    A name is public everywhere once any occurrence carries a chief officer's
+    rank or an elected title (positive evidence of the public role). A phone
+    number or e-mail is personal everywhere once any occurrence is personal
+    (a name beside it is positive evidence of a direct line).
+    """
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.type, identity(f.text, f.type)), []).append(f)
+    for (etype, _), group in groups.items():
+        if len({f.public for f in group}) < 2:
+            continue
+        if etype == "PERSON":
+            source = next(f for f in group if f.public)
+            for f in group:
+                if not f.public:
+                    f.public = True
+                    f.policy_reason = f"public: same person as on page {source.page} ({source.policy_reason})"
+        else:
+            source = next(f for f in group if not f.public)
+            for f in group:
+                if f.public:
+                    f.public = False
+                    f.policy_reason = (f"personal: the same {etype.lower()} is personal on page {source.page} "
+                                       f"({source.policy_reason})")
 
 
 def attach_boxes(doc: pymupdf.Document, findings: list[Finding]) -> None:

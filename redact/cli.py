@@ -234,10 +234,10 @@ def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_js
             try:
                 result = scanner.scan_file(path, password=password)
             except RedactError as exc:
-                failures += 1
-                STATE.say(f"[red]error[/red] {path}: {exc}")
                 if len(files) == 1:
                     raise
+                failures += 1
+                click.echo(f"redact: error: {exc}", err=True)
                 bar.advance()
                 continue
             for f in result.findings:
@@ -662,7 +662,7 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, as_js
         def on_file(r: Any) -> None:
             bar.advance(1, f"{r.file} {r.status}")
             if r.status != "ok":
-                STATE.say(f"[red]{r.status}[/red] {r.file}: {r.message}")
+                click.echo(f"redact: {r.status}: {r.file}: {r.message}", err=True)
 
         summary = run_batch(in_dir, out_dir, settings, workers=workers, password=password, on_file=on_file)
     if as_json:

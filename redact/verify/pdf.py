@@ -41,7 +41,7 @@ def verify_pdf(
         return report
     try:
         _check_text(doc, expectations, report)
-        _check_bytes(doc, data, expectations, report)
+        _check_bytes(doc, expectations, report)
         _check_under_boxes(doc, under or {}, report)
         _check_structure(doc, data, expectations, report)
     finally:
@@ -81,7 +81,7 @@ def _encodings(text: str) -> list[bytes]:
     return list(dict.fromkeys(out))
 
 
-def _check_bytes(doc: pymupdf.Document, data: bytes, expectations: list[Expectation],
+def _check_bytes(doc: pymupdf.Document, expectations: list[Expectation],
                  report: VerifyReport) -> None:
     """Decompress every object and search it (catches orphaned objects)."""
     needles = [(e, _encodings(e.text)) for e in expectations
@@ -89,18 +89,20 @@ def _check_bytes(doc: pymupdf.Document, data: bytes, expectations: list[Expectat
     if not needles:
         report.add("bytes", [], "no string long enough to scan for")
         return
-    blobs = [data.lower()]
+    # stream contents (page text, XMP, attachments) and every string value;
+    # never the PDF syntax itself, where words such as "Page" or "Font" are keys
+    blobs: list[bytes] = []
     for xref in range(1, doc.xref_length()):
         try:
-            source = doc.xref_object(xref, compressed=False)
-            blobs.append(source.encode("latin-1", "replace").lower())
-            blobs.extend(s.lower() for s in _pdf_strings(source))
+            blobs.extend(s.lower() for s in _pdf_strings(doc.xref_object(xref, compressed=False)))
             if doc.xref_is_stream(xref):
                 stream = doc.xref_stream(xref)
                 if stream:
                     blobs.append(stream.lower())
         except Exception:  # a damaged object: the text checks still run
             continue
+    trailer = doc.pdf_trailer()
+    blobs.extend(s.lower() for s in _pdf_strings(trailer))
     problems = []
     for exp, encoded in needles:
         for blob in blobs:
@@ -130,8 +132,6 @@ def _pdf_strings(source: str) -> list[bytes]:
             continue
     for m in _LITERAL.finditer(source):
         body = m.group(0)[1:-1]
-        if "\\" not in body:
-            continue
 
         def unescape(e: re.Match[str]) -> str:
             g = e.group(1)

@@ -100,7 +100,7 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
         result.sha256 = outcome.sha256
         report = {"file": rel, "tool_version": __version__, "rules_digest": scanner.rules.digest,
                   "findings": [f.to_json(rel, Path(rel).stem) for f in scan.findings],
-                  **outcome.summary()}
+                  **outcome.summary(), "notes": result.notes}
         write_json(out_dir / REPORTS / f"{rel}.json", report)
         if outcome.ok:
             result.output = str(outcome.output)

@@ -22,6 +22,7 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
 from redact.config import Settings
+from redact.detect.recognizers.capitalised_name import CapitalisedNameRecognizer
 from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
 from redact.detect.rules import RuleSet
 from redact.exceptions import ConfigError
@@ -96,6 +97,12 @@ def truecase_capitals(text: str) -> str:
 _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:[ \t]+[A-Z][A-Z'’-]+)+\b")
 
 
+def _vocabulary_words(rules: RuleSet) -> set[str]:
+    """Every word of the titles, ranks, labels and sign-offs: never a name."""
+    return {w for name, words in rules.vocabularies.items() if name != "not_name_words"
+            for phrase in words for w in phrase.split()}
+
+
 def _pattern_recognizers(rules: RuleSet) -> list[PatternRecognizer]:
     out = []
     for rec in rules.recognizers:
@@ -128,6 +135,7 @@ class Detector:
             SpacyRecognizer(supported_entities=["PERSON"]),
             PhoneRecognizer(supported_regions=("GB", "US")),
             UkPhoneRecognizer(),
+            CapitalisedNameRecognizer(_vocabulary_words(rules)),
             *_pattern_recognizers(rules),
         ]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])

@@ -33,6 +33,7 @@ class FindingBuilder:
         alts = sorted({t for t in titles if t.strip()}, key=len, reverse=True)
         body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
         self.leading_title = regex.compile(rf"\A(?:(?:{body})\.?[ \t]+)+") if body else None
+        self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.deny = [
             (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
         ]
@@ -62,6 +63,10 @@ class FindingBuilder:
             span = text[start:end]
             if etype == "PERSON" and not _plausible_name(span, text, end, common_words):
                 continue
+            if etype == "PERSON" and r.score < 0.85 or etype == "PERSON" and _model_only(r):
+                if any(w.casefold() in self.not_name for w in WORD.findall(span)) or any(
+                        c.isdigit() for c in span):
+                    continue
             out.append(self._finding(etype, span, page, start, end, r))
         return out
 
@@ -113,6 +118,15 @@ class FindingBuilder:
             f.explanation["title"] = f.text[: m.end()].strip()
             f.start += m.end()
             f.text = f.text[m.end():]
+
+
+MODEL_RECOGNISERS = {"SpacyRecognizer", "capitalised_name", "labelled_name", "signature_block"}
+
+
+def _model_only(r: RecognizerResult) -> bool:
+    """Found by the model or a loose pattern, not by a title or rank."""
+    meta = r.recognition_metadata or {}
+    return meta.get(RecognizerResult.RECOGNIZER_NAME_KEY) in MODEL_RECOGNISERS
 
 
 def _split_lines(text: str, start: int, end: int, etype: str) -> list[tuple[int, int]]:

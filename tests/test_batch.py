@@ -1,0 +1,122 @@
+"""`redact batch` end to end, in subprocesses: bad files never stop the batch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from redact.batch import run_batch
+from redact.exceptions import ExitCode
+from tests.pdfs import NAME, adversarial_pdf, encrypted_pdf, image_only_pdf, many_pages_pdf, text_pdf
+
+
+def redact_cmd(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "redact", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def batch_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    root = tmp_path_factory.mktemp("batch")
+    src = root / "in"
+    (src / "sub").mkdir(parents=True)
+    text_pdf(src / "memo.pdf", [f"Memo from PC {NAME} about the rota.", "Call 101 for non-emergencies."])
+    adversarial_pdf(src / "sub" / "statement.pdf")
+    encrypted_pdf(src / "locked.pdf")
+    (src / "empty.pdf").write_bytes(b"")
+    (src / "fake.pdf").write_text("plain text pretending to be a PDF")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    image_only_pdf(src / "scan.pdf")
+    (src / "note.txt").write_text(f"Spoke to {NAME} on 01632 960545 about the request.\n")
+    out = root / "out"
+    result = redact_cmd("batch", str(src), "--out", str(out), "--workers", "2", "--json")
+    return src, out, result
+
+
+def test_batch_exit_code_and_summary(batch_run) -> None:
+    src, out, result = batch_run
+    assert result.returncode == ExitCode.batch_failures, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["files"] == 8 and summary["ok"] == 4 and summary["failed"] == 4
+    codes = {f["file"]: f["exit_code"] for f in summary["failures"]}
+    assert codes == {"locked.pdf": ExitCode.encrypted, "empty.pdf": ExitCode.bad_input,
+                     "fake.pdf": ExitCode.bad_input, "broken.pdf": ExitCode.bad_input}
+    assert "Traceback" not in result.stderr
+    assert json.loads((out / "redact-summary.json").read_text())["files"] == 8
+
+
+def test_batch_outputs_are_verified_and_clean(batch_run) -> None:
+    src, out, _ = batch_run
+    for rel in ["memo.pdf", "sub/statement.pdf", "scan.pdf", "note.txt"]:
+        assert (out / rel).is_file(), rel
+        report = json.loads((out / "redact-reports" / f"{rel}.json").read_text())
+        assert report["verified"] is True, report
+    for rel in ["locked.pdf", "empty.pdf", "fake.pdf", "broken.pdf"]:
+        assert not (out / rel).exists()
+    memo = pymupdf.open(out / "memo.pdf")[0].get_text()
+    assert "Vandersloot" not in memo and "101" in memo and "PC" in memo
+    statement = pymupdf.open(out / "sub" / "statement.pdf")
+    assert "Vandersloot" not in "".join(p.get_text() for p in statement)
+    assert b"andersloot" not in (out / "sub" / "statement.pdf").read_bytes()
+    assert "Vandersloot" not in (out / "note.txt").read_text()
+    assert not any(p.name.endswith(".part") or p.name.startswith(".redact-work") for p in out.rglob("*"))
+
+
+def test_originals_untouched_by_batch(batch_run) -> None:
+    src, _, _ = batch_run
+    assert "Vandersloot" in pymupdf.open(src / "memo.pdf")[0].get_text()
+
+
+def test_image_only_page_noted(batch_run) -> None:
+    _, out, _ = batch_run
+    report = json.loads((out / "redact-reports" / "scan.pdf.json").read_text())
+    assert any("without a text layer" in n for n in report["notes"])
+
+
+def test_traceback_only_with_verbose(tmp_path: Path) -> None:
+    missing_model = tmp_path / "config.yaml"
+    missing_model.write_text("spacy_model: no_such_model_pkg\n")
+    pdf = text_pdf(tmp_path / "a.pdf", ["hello"])
+    quiet = redact_cmd("--config", str(missing_model), "scan", str(pdf))
+    assert quiet.returncode == ExitCode.bad_config
+    assert "Traceback" not in quiet.stderr and "not installed" in quiet.stderr
+    loud = redact_cmd("-v", "--config", str(missing_model), "scan", str(pdf))
+    assert "Traceback" in loud.stderr
+
+
+def test_two_thousand_page_file(tmp_path: Path, settings) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    many_pages_pdf(src / "long.pdf", 2000)
+    summary = run_batch(src, tmp_path / "out", settings, workers=1)
+    assert summary["ok"] == 1 and summary["pages"] == 2000
+    doc = pymupdf.open(tmp_path / "out" / "long.pdf")
+    assert doc.page_count == 2000 and "Vandersloot" not in doc[-1].get_text()
+
+
+def test_interrupt_leaves_nothing_partial(tmp_path: Path, settings, monkeypatch) -> None:
+    import redact.batch as batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        text_pdf(src / f"doc{i}.pdf", [f"Officer {NAME} number {i}."])
+    real = batch.process_file
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "process_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(src, tmp_path / "out", settings, workers=1)
+    left = sorted(p.name for p in (tmp_path / "out").rglob("*") if p.is_file() and p.suffix == ".pdf")
+    assert len(left) == 1  # the finished file, whole; nothing partial
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".redact-work")]

@@ -4,7 +4,6 @@ copies of what was added) and ``out/`` (verified outputs only)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import stat
 from dataclasses import dataclass
@@ -142,6 +141,6 @@ def add_file(case: Case, source: Path, max_file_mb: float) -> Added:
     target = case.root / rel
     tmp = case.work / f"{name}.part"
     shutil.copyfile(source, tmp)
-    os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    os.replace(tmp, target)
+    tmp.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    tmp.replace(target)
     return Added(source, doc_id, name, duplicate=False)

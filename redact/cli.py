@@ -12,7 +12,6 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -313,8 +312,8 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
     finally:
         case.close()
     if as_json:
-        emit_json([{k: r[k] for k in r.keys()} | {"boxes": json.loads(r["boxes"]),
-                                                   "explanation": json.loads(r["explanation"])} for r in rows])
+        emit_json([dict(r) | {"boxes": json.loads(r["boxes"]), "explanation": json.loads(r["explanation"])}
+                   for r in rows])
         return
     _table(["id", "document", "page", "type", "text", "score", "found by", "proposed", "why", "status"],
            [[r["id"], r["document"], r["page"] or "", r["type"], r["decided_text"] or r["text"],

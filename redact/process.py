@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +106,7 @@ def redact_and_verify(
         if not report.ok:
             return Outcome(output=None, sha256=digest, report=report, applied=applied)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, destination)
+        tmp.replace(destination)
         return Outcome(output=destination, sha256=digest, report=report, applied=applied)
     finally:
         if tmp.exists():
@@ -119,4 +118,4 @@ def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)

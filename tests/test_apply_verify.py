@@ -7,8 +7,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from redact.apply.plan import expectations, plan_from_findings
 from redact.apply.pdf import redact_pdf
+from redact.apply.plan import expectations, plan_from_findings
 from redact.models import Finding
 from redact.process import redact_and_verify
 from redact.verify import Expectation

@@ -151,7 +151,8 @@ def test_manual_redactions(case: Path) -> None:
                   "--reviewer", "erin")[0] == 0
     assert invoke("mark", str(case), "--page", "2", "-d", "information-sharing-procedure.pdf",
                   "--exemption", "s31(1)(a)")[0] == 0
-    assert invoke("mark", str(case), "--area", "1", "72", "700", "200", "720", "-d", "acknowledgement-letter.pdf")[0] == 0
+    area = ["--area", "1", "72", "700", "200", "720"]
+    assert invoke("mark", str(case), *area, "-d", "acknowledgement-letter.pdf")[0] == 0
     assert invoke("mark", str(case), "--regex", r"FOI-\d{4}-\d{4}")[0] == 0
     assert invoke("apply", str(case), "--pending", "policy")[0] == 0
     import pymupdf

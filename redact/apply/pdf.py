@@ -11,7 +11,6 @@ incremental save would keep the old content).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pymupdf
@@ -147,7 +146,7 @@ def _strip_links(doc: pymupdf.Document, plan: Plan, applied: Applied) -> None:
         for link in page.get_links():
             uri = normalise(str(link.get("uri") or "") + " " + str(link.get("file") or ""))
             rect = link.get("from")
-            under = rect is not None and any(intersects(tuple(rect), b) for b in boxes)  # type: ignore[arg-type]
+            under = rect is not None and any(intersects(tuple(rect), b) for b in boxes)
             if under or any(n and n.replace(" ", "") in uri.replace(" ", "") for n in needles):
                 page.delete_link(link)
 
@@ -187,4 +186,4 @@ def save_whole(doc: pymupdf.Document, out_path: Path) -> None:
     tmp = out_path.with_name(out_path.name + ".part")
     doc.save(tmp, garbage=3, deflate=True, clean=False, incremental=False,
              encryption=pymupdf.PDF_ENCRYPT_NONE)
-    os.replace(tmp, out_path)
+    tmp.replace(out_path)

@@ -29,7 +29,7 @@ def redact_text(text: str, plan: Plan) -> tuple[str, Applied]:
     codes = sorted({code for _, _, code in spans})
     operators = {code: OperatorConfig("replace", {"new_value": f"[{code}]"}) for code in codes}
     results = [RecognizerResult(entity_type=code, start=s, end=e, score=1.0) for s, e, code in spans]
-    out = AnonymizerEngine().anonymize(text=text, analyzer_results=results, operators=operators)  # type: ignore[arg-type]
+    out = AnonymizerEngine().anonymize(text=text, analyzer_results=results, operators=operators)
     applied.boxes[0] = [((0.0, 0.0, 0.0, 0.0), item.entity_type) for item in out.items]
     for target in plan.strings:
         applied.strings_gone.append((target.text, target.type, None if not target.keep.get(None) else []))

@@ -63,10 +63,10 @@ class FindingBuilder:
             span = text[start:end]
             if etype == "PERSON" and not _plausible_name(span, text, end, common_words):
                 continue
-            if etype == "PERSON" and r.score < 0.85 or etype == "PERSON" and _model_only(r):
-                if any(w.casefold() in self.not_name for w in WORD.findall(span)) or any(
-                        c.isdigit() for c in span):
-                    continue
+            if etype == "PERSON" and (r.score < 0.85 or _model_only(r)) and (
+                    any(w.casefold() in self.not_name for w in WORD.findall(span))
+                    or any(c.isdigit() for c in span)):
+                continue
             out.append(self._finding(etype, span, page, start, end, r))
         return out
 
@@ -103,10 +103,7 @@ class FindingBuilder:
         return out
 
     def _allowed(self, f: Finding) -> bool:
-        for pattern, reason in self.allow:
-            if pattern.match(f.text.strip()):
-                return True
-        return False
+        return any(pattern.match(f.text.strip()) for pattern, _reason in self.allow)
 
     def strip_title(self, f: Finding) -> None:
         """Leave a leading title or rank visible: 'DS Jane Holloway' redacts

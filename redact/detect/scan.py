@@ -147,14 +147,15 @@ class Scanner:
         )
         pattern = regex.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w'’-])")
         for (page_no, text), found in zip(texts, per_page, strict=True):
-            added = []
+            added: list[Finding] = []
             for m in pattern.finditer(text):
                 if any(o.start < m.end() and m.start() < o.end for o in found + added):
                     continue
                 key = " ".join(m.group(0).split())
-                source, how = sources.get(key) or sources.get(key.split()[-1], (None, ""))
-                if source is None:
+                hit = sources.get(key) or sources.get(key.split()[-1])
+                if hit is None:
                     continue
+                source, how = hit
                 score = 0.8 if how == "name_repeat" else 0.6
                 f = Finding(
                     type="PERSON", text=m.group(0), page=page_no, start=m.start(), end=m.end(), score=score,

@@ -47,7 +47,8 @@ class FindingFilter:
 
     def sql(self) -> tuple[str, list[Any]]:
         """A WHERE clause over STATUS_SQL's columns and its parameters."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if self.ids:
             where.append(f"id IN ({','.join('?' * len(self.ids))})")
             params.extend(self.ids)

@@ -9,6 +9,7 @@ revision kept).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -74,10 +75,8 @@ def _check_text(doc: pymupdf.Document, expectations: list[Expectation], report: 
 def _encodings(text: str) -> list[bytes]:
     low = normalise(text)
     out = [low.encode("utf-8"), low.encode("utf-16-be"), low.encode("utf-16-le")]
-    try:
+    with contextlib.suppress(UnicodeEncodeError):
         out.append(low.encode("latin-1"))
-    except UnicodeEncodeError:
-        pass
     return list(dict.fromkeys(out))
 
 

@@ -11,7 +11,6 @@ and so are 101/999/111 when a phone word stands just before them.
 from __future__ import annotations
 
 import regex as re
-
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 

@@ -92,3 +92,10 @@ def test_title_stays_visible(scanner: Scanner) -> None:
 def test_every_finding_says_why(scanner: Scanner) -> None:
     for f in scanner.detect_texts([(None, "Contact Mrs P Okafor on 01632 960545 or p.okafor@example.org")]):
         assert f.recogniser and f.explanation.get("recogniser") and f.policy_reason
+
+
+@pytest.mark.parametrize("rank", ["T/DS", "A/Insp"])
+def test_acting_and_temporary_ranks(scanner: Scanner, rank: str) -> None:
+    findings = scanner.detect_texts([(None, f"The case passed to {rank} Ottoline Brackenridge today.")])
+    assert ("PERSON", "Ottoline Brackenridge") in {(f.type, f.text) for f in findings}
+    assert all(f.explanation.get("title", rank) == rank for f in findings if f.type == "PERSON")

@@ -32,7 +32,7 @@ class FindingBuilder:
         titles = rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", [])
         alts = sorted({t for t in titles if t.strip()}, key=len, reverse=True)
         body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
-        self.leading_title = regex.compile(rf"\A(?:(?:{body})\.?[ \t]+)+") if body else None
+        self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.deny = [
             (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny

@@ -26,7 +26,7 @@ from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner
 from redact.exceptions import ExitCode, RedactError
 from redact.ingest import SUPPORTED_SUFFIXES, kind_of
-from redact.ingest.pdf import open_pdf, reveal_hidden_layers
+from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.process import redact_and_verify, write_json
 
 REPORTS = "redact-reports"
@@ -78,12 +78,13 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
             doc, hidden = reveal_hidden_layers(
                 open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb))
             try:
-                scan = scanner.scan_pdf(doc, path)
+                cache = PageCache(doc)
+                scan = scanner.scan_pdf(doc, path, cache=cache)
                 if hidden:
                     scan.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and redacted")
                 plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                           scanner.rules.s40.batch_policy.public)
-                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc)
+                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc, cache=cache)
             finally:
                 doc.close()
         else:

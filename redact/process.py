@@ -22,7 +22,7 @@ from redact.apply.plan import expectations
 from redact.apply.text import redact_text
 from redact.config import Settings
 from redact.ingest import kind_of
-from redact.ingest.pdf import open_pdf, reveal_hidden_layers
+from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.verify import VerifyReport
 from redact.verify.pdf import verify_pdf
@@ -75,6 +75,7 @@ def redact_and_verify(
     *,
     password: str | None = None,
     doc: pymupdf.Document | None = None,
+    cache: PageCache | None = None,
 ) -> Outcome:
     """Apply ``plan`` to ``source``, verify, and move to ``destination`` if clean."""
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -91,7 +92,7 @@ def redact_and_verify(
             else:
                 pdf = doc
             try:
-                applied = redact_pdf(pdf, plan, tmp, label=settings.box_label)
+                applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache if doc is not None else None)
             finally:
                 if own:
                     pdf.close()

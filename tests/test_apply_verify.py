@@ -115,7 +115,7 @@ def test_failed_verification_never_reaches_release_folder(tmp_path: Path, settin
     # sabotage: redact nothing but still expect the name gone
     import redact.process as process
 
-    def no_redaction(doc, plan, out_path, label=True):
+    def no_redaction(doc, plan, out_path, label=True, **kwargs):
         applied = redact_pdf(doc, _plan(), out_path, label=label)
         applied.strings_gone.append((NAME, "PERSON", None))
         return applied

@@ -18,7 +18,7 @@ import regex
 
 from redact.apply import Applied, Plan, StringTarget
 from redact.geometry import Box, centre_inside, fingerprint, intersects, merge_line_boxes, shrink_vertically
-from redact.ingest.pdf import page_text
+from redact.ingest.pdf import PageCache, page_text
 from redact.models import PageText
 from redact.normalise import line_pattern, normalise
 
@@ -28,15 +28,18 @@ PAGE_KEYS = ("AA", "PieceInfo", "Thumb", "StructParents")
 LABEL_FONT = "helv"
 
 
-def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool = True) -> Applied:
+def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool = True,
+               cache: PageCache | None = None) -> Applied:
     """Apply ``plan`` to ``doc`` (opened from the original, hidden layers
-    already switched on) and save to ``out_path``."""
+    already switched on) and save to ``out_path``. ``cache`` may hold page
+    texts already read from this document (by the scan)."""
     applied = Applied()
-    patterns = [(t, line_pattern(t.text)) for t in plan.strings]
+    cache = cache or PageCache(doc)
+    targets = TargetIndex(plan.strings)
     regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
     for page in doc:
         number = page.number + 1
-        boxes, pt = _page_boxes(page, number, plan, patterns, regexes)
+        boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
         if not boxes:
             continue
         applied.under[number] = fingerprints_under(pt or page_text(page), [b for b, _ in boxes])
@@ -58,26 +61,62 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
     return applied
 
 
+class TargetIndex:
+    """Every approved string, found on a page in one pass.
+
+    Trying each string's regex on each page costs strings x pages; instead the
+    strings are indexed by their first three characters and only those that
+    could start at a word's first character are tried there.
+    """
+
+    KEY = 3
+
+    def __init__(self, targets: list[StringTarget]) -> None:
+        self.by_key: dict[str, list[tuple[StringTarget, regex.Pattern[str]]]] = {}
+        for t in targets:
+            self.by_key.setdefault(self._key(t.text), []).append((t, line_pattern(t.text)))
+
+    @classmethod
+    def _key(cls, text: str) -> str:
+        return " ".join(text.replace("-\n", "").split()).casefold()[: cls.KEY]
+
+    def spans(self, text: str, page: int) -> list[tuple[int, int, str]]:
+        """(start, end, exemption) of every occurrence not kept on this page."""
+        out: list[tuple[int, int, str]] = []
+        if not self.by_key:
+            return out
+        for i, ch in enumerate(text):
+            if ch.isspace() or (i and text[i - 1].isalnum() and ch.isalnum()):
+                continue
+            candidates = self.by_key.get(self._key(text[i : i + self.KEY * 4]))
+            if not candidates:
+                continue
+            for target, pattern in candidates:
+                m = pattern.match(text, i)
+                if m is None:
+                    continue
+                kept = target.keep.get(page, [])
+                if not any(s < m.end() and m.start() < e for s, e in kept):
+                    out.append((m.start(), m.end(), target.exemption))
+        return out
+
+
 def _page_boxes(
     page: pymupdf.Page,
     number: int,
     plan: Plan,
-    patterns: list[tuple[StringTarget, regex.Pattern[str]]],
+    targets: TargetIndex,
     regexes: list[tuple[regex.Pattern[str], str, int | None]],
+    cache: PageCache,
 ) -> tuple[list[tuple[Box, str]], PageText | None]:
     if number in plan.whole_pages:
         r = page.rect
         return [((r.x0, r.y0, r.x1, r.y1), plan.whole_pages[number])], None
     spans: list[tuple[int, int, str]] = list(plan.spans.get(number, []))
-    needs_text = spans or patterns or regexes
-    pt: PageText | None = page_text(page) if needs_text else None
+    needs_text = spans or targets.by_key or regexes
+    pt: PageText | None = cache.get(number) if needs_text else None
     if pt is not None:
-        for target, pattern in patterns:
-            kept = target.keep.get(number, [])
-            for m in pattern.finditer(pt.text):
-                if any(s < m.end() and m.start() < e for s, e in kept):
-                    continue
-                spans.append((m.start(), m.end(), target.exemption))
+        spans.extend(targets.spans(pt.text, number))
         for pattern, code, only_page in regexes:
             if only_page is not None and only_page != number:
                 continue
@@ -98,14 +137,16 @@ def fingerprints_under(pt: PageText, boxes: list[Box]) -> list[set[tuple[str, fl
     they must not remain at the same place; text that MuPDF merely shifted
     (its glyph advance for removed text is not always exact) is not a leak."""
     out: list[set[tuple[str, float, float]]] = [set() for _ in boxes]
+    rows: dict[int, list[tuple[str, Box]]] = {}
     for c, b in zip(pt.text, pt.boxes, strict=True):
-        if b is None or c.isspace():
-            continue
-        for i, box in enumerate(boxes):
-            if centre_inside(b, box):
-                out[i].add(fingerprint(c, b))
+        if b is not None and not c.isspace():
+            rows.setdefault(int((b[1] + b[3]) / 2), []).append((c, b))
+    for i, box in enumerate(boxes):
+        for row in range(int(box[1]) - 1, int(box[3]) + 2):
+            for c, b in rows.get(row, ()):
+                if centre_inside(b, box):
+                    out[i].add(fingerprint(c, b))
     return out
-
 
 
 def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:

@@ -105,6 +105,7 @@ def _title_regex(titles: list[str]) -> regex.Pattern[str] | None:
     body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
     # the title must sit right before the name, allowing other titles/initials between
     return regex.compile(
-        rf"(?<![\w/])(?:[AT]/)?({body})\.?[ \t]+(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?(?:[A-Z]\.?[ \t]*){{0,3}}[A-Z][\w'’-]*"
+        rf"(?<![\w/])(?:[AT]/)?({body})\.?[ \t]+(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"
+        rf"(?:[A-Z]\.?[ \t]*){{0,3}}[A-Z][\w'’-]*"
         rf"(?:[ \t]+[A-Z][\w'’-]*)*\s*$"
     )

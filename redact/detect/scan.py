@@ -17,7 +17,7 @@ from redact.detect.policy import Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
-from redact.ingest.pdf import open_pdf, page_text, reveal_hidden_layers
+from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.models import Finding
 from redact.normalise import identity
@@ -65,23 +65,25 @@ class Scanner:
             progress(1)
         return ScanResult(path=path, kind="text", pages=1, findings=findings)
 
-    def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None) -> ScanResult:
+    def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None,
+                 cache: PageCache | None = None) -> ScanResult:
         """Scan an open PDF (switch hidden layers on first: ``reveal_hidden_layers``)."""
         notes: list[str] = []
         texts: list[tuple[int | None, str]] = []
         empty = []
-        for page in doc:
-            pt = page_text(page)
+        cache = cache or PageCache(doc)
+        for number in range(1, doc.page_count + 1):
+            pt = cache.get(number)
             texts.append((pt.page, pt.text))
             if not pt.text.strip():
-                empty.append(page.number + 1)
+                empty.append(number)
         if empty:
             notes.append(
                 f"{len(empty)} page(s) without a text layer (image only; not read without OCR): "
                 + _page_list(empty)
             )
         findings = self.detect_texts(texts, progress)
-        attach_boxes(doc, findings)
+        attach_boxes(cache, findings)
         return ScanResult(path=path, kind="pdf", pages=doc.page_count, findings=findings, notes=notes,
                           empty_pages=empty)
 
@@ -201,14 +203,14 @@ def make_consistent(findings: list[Finding]) -> None:
                                        f"({source.policy_reason})")
 
 
-def attach_boxes(doc: pymupdf.Document, findings: list[Finding]) -> None:
+def attach_boxes(cache: PageCache, findings: list[Finding]) -> None:
     """Give each PDF finding one box per line it covers."""
     by_page: dict[int, list[Finding]] = {}
     for f in findings:
         if f.page is not None:
             by_page.setdefault(f.page, []).append(f)
     for page_no, found in by_page.items():
-        pt = page_text(doc[page_no - 1])
+        pt = cache.get(page_no)
         for f in found:
             f.boxes = merge_line_boxes(pt.span_boxes(f.start, f.end))
 

@@ -7,6 +7,7 @@ and detected like any other text.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,6 +91,29 @@ def page_text(page: pymupdf.Page) -> PageText:
         chars.append("\n")
         boxes.append(None)
     return PageText(page=page.number + 1, text="".join(chars), boxes=boxes)
+
+
+class PageCache:
+    """The last ``capacity`` pages' text and boxes, so scanning, box placement
+    and redaction share one extraction per page while memory stays bounded
+    whatever the document's length."""
+
+    def __init__(self, doc: pymupdf.Document, capacity: int = 256) -> None:
+        self.doc = doc
+        self.capacity = capacity
+        self.pages: OrderedDict[int, PageText] = OrderedDict()
+
+    def get(self, number: int) -> PageText:
+        """The text of page ``number`` (1-based)."""
+        pt = self.pages.get(number)
+        if pt is None:
+            pt = page_text(self.doc[number - 1])
+            self.pages[number] = pt
+            if len(self.pages) > self.capacity:
+                self.pages.popitem(last=False)
+        else:
+            self.pages.move_to_end(number)
+        return pt
 
 
 def iter_pages(doc: pymupdf.Document) -> Iterator[PageText]:

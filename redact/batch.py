@@ -78,7 +78,7 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
             doc, hidden = reveal_hidden_layers(
                 open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb))
             try:
-                cache = PageCache(doc)
+                cache = PageCache(doc, ocr=settings.ocr_engine())
                 scan = scanner.scan_pdf(doc, path, cache=cache)
                 if hidden:
                     scan.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and redacted")

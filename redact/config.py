@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redact.exceptions import ConfigError
+from redact.ingest.ocr import OcrEngine, shared_engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_RULES_DIR = PACKAGE_DIR.parent / "rules"
@@ -41,6 +42,11 @@ class Settings(BaseModel):
     max_file_mb: float = Field(2048, gt=0, description="Refuse inputs larger than this (MB).")
     ner_chunk_chars: int = Field(100_000, gt=1000, description="Longest text given to NER at once.")
     box_label: bool = Field(True, description="Print the exemption code inside each box.")
+    ocr: bool = Field(True, description="Read text in images (scans, photos) with OCR.")
+
+    def ocr_engine(self) -> OcrEngine | None:
+        """The process's OCR engine, or None when OCR is off."""
+        return shared_engine() if self.ocr else None
 
     def default_reviewer(self) -> str:
         """The configured reviewer, else the login name."""

@@ -70,3 +70,12 @@ def intersects(a: Box, b: Box) -> bool:
 def fingerprint(c: str, b: Box) -> tuple[str, float, float]:
     """A character's identity on a page: the glyph and where it starts."""
     return (c, round(b[0], 1), round(b[1], 1))
+
+
+def pad(box: Box, fraction: float = 0.15, horizontal: float | None = None) -> Box:
+    """Grow a box by ``fraction`` of its height above and below, and by
+    ``horizontal`` of its height (default: the same) left and right."""
+    h = box[3] - box[1]
+    m = h * fraction
+    mx = h * (fraction if horizontal is None else horizontal)
+    return (box[0] - mx, box[1] - m, box[2] + mx, box[3] + m)

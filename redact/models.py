@@ -22,6 +22,8 @@ class PageText:
     page: int | None
     text: str
     boxes: list[Box | None] = field(default_factory=list)
+    ocr_confidence: float | None = None  # lowest OCR line confidence; None = no OCR text
+    ocr_from: int | None = None  # text[ocr_from:] was read by OCR from images
 
     def span_boxes(self, start: int, end: int) -> list[Box]:
         """The character boxes of ``text[start:end]``."""

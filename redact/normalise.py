@@ -26,11 +26,13 @@ def normalise(text: str) -> str:
 
 def needle_pattern(target: str) -> re.Pattern[str]:
     """A regex finding ``target`` in normalised text, whitespace-flexible and
-    bounded so that a short name is not found inside a longer word."""
+    bounded so that a short name is not found inside a longer word. Strings
+    of six letters or more are found even glued to the word before."""
     norm = normalise(target)
     parts = [re.escape(p) for p in norm.split(" ") if p]
     body = r"\s*".join(parts)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    start = "" if len(norm.replace(" ", "")) >= 6 else r"(?<!\w)"
+    return re.compile(rf"{start}{body}(?!\w)")
 
 
 def contains(haystack_normalised: str, target: str) -> bool:
@@ -43,14 +45,30 @@ def contains(haystack_normalised: str, target: str) -> bool:
 def line_pattern(target: str) -> re.Pattern[str]:
     """A case-insensitive regex for ``target`` in raw page text: any run of
     whitespace between words, and an optional hyphenated line break inside a
-    word, so a name broken across two lines is still found."""
-    words = [w for w in target.split() if w]
-    word_parts = []
-    for word in words:
-        chars = [re.escape(c) for c in word]
-        word_parts.append(r"(?:-?\n)?".join(chars))
-    body = r"\s+".join(word_parts)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    word, so a name broken across two lines is still found. Text glued to
+    the word before ("number0161 ...", "ReportJane Holloway") still matches
+    where a digit follows a letter or a capital follows a lower-case letter."""
+    text = " ".join(target.split())
+    if not text:
+        return re.compile(r"(?!x)x")
+    first, rest = text[0], text[1:]
+    joint = r"(?:-?\n)?"
+    parts = []
+    for c in rest:
+        parts.append(r"\s+" if c == " " else joint + re.escape(c))
+    body = "(?i:" + "".join(parts) + ")"
+    f = re.escape(first)
+    if first.isdigit():
+        start = rf"(?<!\d){f}"
+    elif first.isupper():
+        start = rf"(?:(?<!\w)(?i:{f})|(?<=[a-z0-9]){f})"
+    elif first.isalpha():
+        start = rf"(?<!\w)(?i:{f})"
+    else:
+        start = f
+    last = text[-1]
+    end = r"(?!\d)" if last.isdigit() else (r"(?![a-z])" if last.isalpha() else "")
+    return re.compile(start + body + end)
 
 
 def identity(text: str, etype: str) -> str:

@@ -92,12 +92,13 @@ def redact_and_verify(
             else:
                 pdf = doc
             try:
-                applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache if doc is not None else None)
+                applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache if doc is not None else None,
+                                     ocr=settings.ocr_engine())
             finally:
                 if own:
                     pdf.close()
             applied.notes.extend(notes)
-            report = verify_pdf(tmp, expectations(applied), applied.under)
+            report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine())
         else:
             text = read_text_file(source, settings.max_file_mb).text
             out_text, applied = redact_text(text, plan)

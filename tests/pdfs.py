@@ -103,3 +103,18 @@ def many_pages_pdf(path: Path, pages: int) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+def text_in_image_pdf(path: Path, line: str) -> Path:
+    """A text page that also carries a picture of a typed line (a pasted scan)."""
+    pic = pymupdf.open()
+    pp = pic.new_page(width=300, height=40)
+    pp.insert_text((8, 26), line, fontsize=14)
+    pix = pp.get_pixmap(dpi=200)
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "Statement received from the witness, copy below.", fontsize=11)
+    page.insert_image(pymupdf.Rect(72, 100, 372, 140), pixmap=pix)
+    doc.save(path)
+    doc.close()
+    return path

@@ -17,7 +17,8 @@ import pymupdf
 import regex
 
 from redact.apply import Applied, Plan, StringTarget
-from redact.geometry import Box, centre_inside, fingerprint, intersects, merge_line_boxes, shrink_vertically
+from redact.geometry import Box, centre_inside, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
+from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
 from redact.models import PageText
 from redact.normalise import line_pattern, normalise
@@ -29,12 +30,12 @@ LABEL_FONT = "helv"
 
 
 def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool = True,
-               cache: PageCache | None = None) -> Applied:
+               cache: PageCache | None = None, ocr: OcrEngine | None = None) -> Applied:
     """Apply ``plan`` to ``doc`` (opened from the original, hidden layers
     already switched on) and save to ``out_path``. ``cache`` may hold page
     texts already read from this document (by the scan)."""
     applied = Applied()
-    cache = cache or PageCache(doc)
+    cache = cache or PageCache(doc, ocr=ocr)
     targets = TargetIndex(plan.strings)
     regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
     for page in doc:
@@ -42,7 +43,7 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
         if not boxes:
             continue
-        applied.under[number] = fingerprints_under(pt or page_text(page), [b for b, _ in boxes])
+        applied.under[number] = fingerprints_under(pt or page_text(page, cache.ocr), [b for b, _ in boxes])
         for box, code in boxes:
             _add_box(page, box, code, label)
         page.apply_redactions(
@@ -86,7 +87,7 @@ class TargetIndex:
         if not self.by_key:
             return out
         for i, ch in enumerate(text):
-            if ch.isspace() or (i and text[i - 1].isalnum() and ch.isalnum()):
+            if ch.isspace() or (i and not _may_start(text[i - 1], ch)):
                 continue
             candidates = self.by_key.get(self._key(text[i : i + self.KEY * 4]))
             if not candidates:
@@ -99,6 +100,14 @@ class TargetIndex:
                 if not any(s < m.end() and m.start() < e for s, e in kept):
                     out.append((m.start(), m.end(), target.exemption))
         return out
+
+
+def _may_start(prev: str, ch: str) -> bool:
+    """A string may start at ``ch``: after a non-word character, or glued on
+    where a digit follows a letter or a capital follows a lower-case letter."""
+    if not (prev.isalnum() and ch.isalnum()):
+        return True
+    return (ch.isupper() and (prev.islower() or prev.isdigit())) or (ch.isdigit() and prev.isalpha())
 
 
 def _page_boxes(
@@ -125,7 +134,12 @@ def _page_boxes(
     if pt is not None:
         by_code: dict[str, list[Box]] = {}
         for start, end, code in spans:
-            by_code.setdefault(code, []).extend(merge_line_boxes(pt.span_boxes(start, end)))
+            if pt.ocr_from is not None and start >= pt.ocr_from:
+                # OCR boxes hug the ink and their positions are approximate: pad them
+                # so no stroke of a glyph survives in the pixels
+                boxes.extend((pad(b, 0.15, 0.6), code) for b in merge_line_boxes(pt.span_boxes(start, end)))
+            else:
+                by_code.setdefault(code, []).extend(merge_line_boxes(pt.span_boxes(start, end)))
         for code, code_boxes in by_code.items():
             boxes.extend((shrink_vertically(b), code) for b in merge_line_boxes(code_boxes, gap=0.5))
     boxes.extend((rect, code) for p, rect, code in plan.areas if p == number)

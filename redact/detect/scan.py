@@ -17,6 +17,7 @@ from redact.detect.policy import Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
+from redact.ingest.ocr import LOW_CONFIDENCE
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.models import Finding
@@ -71,16 +72,24 @@ class Scanner:
         notes: list[str] = []
         texts: list[tuple[int | None, str]] = []
         empty = []
-        cache = cache or PageCache(doc)
+        cache = cache or PageCache(doc, ocr=self.settings.ocr_engine())
+        ocr_pages, low = [], []
         for number in range(1, doc.page_count + 1):
             pt = cache.get(number)
             texts.append((pt.page, pt.text))
             if not pt.text.strip():
                 empty.append(number)
+            if pt.ocr_confidence is not None:
+                ocr_pages.append(number)
+                if pt.ocr_confidence < LOW_CONFIDENCE:
+                    low.append(number)
+        if ocr_pages:
+            notes.append(f"text in images read by OCR on {len(ocr_pages)} page(s): " + _page_list(ocr_pages))
+        if low:
+            notes.append(f"low OCR confidence (below {LOW_CONFIDENCE}): check by eye pages " + _page_list(low))
         if empty:
             notes.append(
-                f"{len(empty)} page(s) without a text layer (image only; not read without OCR): "
-                + _page_list(empty)
+                f"{len(empty)} page(s) without a text layer or readable text in images: " + _page_list(empty)
             )
         findings = self.detect_texts(texts, progress)
         attach_boxes(cache, findings)

@@ -16,6 +16,7 @@ import pymupdf
 from redact.exceptions import BadInputError, EncryptedError, TooLargeError
 from redact.geometry import Box
 from redact.ingest import check_size
+from redact.ingest.ocr import OcrEngine, ocr_page_text
 from redact.models import PageText
 
 TEXT_FLAGS = (
@@ -69,8 +70,9 @@ def open_pdf(
     return doc
 
 
-def page_text(page: pymupdf.Page) -> PageText:
-    """One page's text, lines separated by newlines, blocks by a blank line."""
+def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
+    """One page's text, lines separated by newlines, blocks by a blank line;
+    with ``ocr``, the text read from its images follows, with page boxes."""
     raw = page.get_text("rawdict", flags=TEXT_FLAGS)
     chars: list[str] = []
     boxes: list[Box | None] = []
@@ -90,7 +92,16 @@ def page_text(page: pymupdf.Page) -> PageText:
             boxes.append(None)
         chars.append("\n")
         boxes.append(None)
-    return PageText(page=page.number + 1, text="".join(chars), boxes=boxes)
+    confidence = None
+    ocr_from = None
+    if ocr is not None:
+        ocr_text, ocr_boxes, confidence = ocr_page_text(ocr, page)
+        if ocr_text.strip():
+            ocr_from = len(chars)
+        chars.append(ocr_text)
+        boxes.extend(ocr_boxes)
+    return PageText(page=page.number + 1, text="".join(chars), boxes=boxes, ocr_confidence=confidence,
+                    ocr_from=ocr_from)
 
 
 class PageCache:
@@ -98,8 +109,9 @@ class PageCache:
     and redaction share one extraction per page while memory stays bounded
     whatever the document's length."""
 
-    def __init__(self, doc: pymupdf.Document, capacity: int = 256) -> None:
+    def __init__(self, doc: pymupdf.Document, capacity: int = 256, ocr: OcrEngine | None = None) -> None:
         self.doc = doc
+        self.ocr = ocr
         self.capacity = capacity
         self.pages: OrderedDict[int, PageText] = OrderedDict()
 
@@ -107,7 +119,7 @@ class PageCache:
         """The text of page ``number`` (1-based)."""
         pt = self.pages.get(number)
         if pt is None:
-            pt = page_text(self.doc[number - 1])
+            pt = page_text(self.doc[number - 1], self.ocr)
             self.pages[number] = pt
             if len(self.pages) > self.capacity:
                 self.pages.popitem(last=False)

@@ -16,7 +16,9 @@ from pathlib import Path
 import pymupdf
 
 from redact.geometry import fingerprint
-from redact.ingest.pdf import TEXT_FLAGS, page_text
+from redact.ingest.ocr import OcrEngine
+from redact.ingest.pdf import page_text
+from redact.models import PageText
 from redact.normalise import needle_pattern, normalise
 from redact.verify import Expectation, VerifyReport
 
@@ -28,6 +30,7 @@ def verify_pdf(
     expectations: list[Expectation],
     under: dict[int, list[set[tuple[str, float, float]]]] | None = None,
     password: str | None = None,
+    ocr: OcrEngine | None = None,
 ) -> VerifyReport:
     """Run every check on ``path``; the report says which failed and why."""
     report = VerifyReport(file=str(path))
@@ -41,13 +44,22 @@ def verify_pdf(
         report.add("open", [f"output cannot be opened: {exc}"])
         return report
     try:
-        _check_text(doc, expectations, report)
+        texts = [page_text(page, ocr) for page in doc]
+        _check_text(texts, expectations, report, ocr is not None)
         _check_bytes(doc, expectations, report)
-        _check_under_boxes(doc, under or {}, report)
+        _check_under_boxes(texts, under or {}, report)
         _check_structure(doc, data, expectations, report)
     finally:
         doc.close()
     return report
+
+
+OCR_MIN_LEN = 4
+
+
+def _squeeze(text: str) -> str:
+    """Letters and digits only, case-folded."""
+    return "".join(c for c in normalise(text) if c.isalnum())
 
 
 def pattern_for(exp: Expectation) -> re.Pattern[str]:
@@ -58,18 +70,28 @@ def pattern_for(exp: Expectation) -> re.Pattern[str]:
     return needle_pattern(exp.text)
 
 
-def _check_text(doc: pymupdf.Document, expectations: list[Expectation], report: VerifyReport) -> None:
+def _check_text(texts: list[PageText], expectations: list[Expectation], report: VerifyReport, ocr: bool) -> None:
+    """Extracted text, and text read again by OCR from the images."""
     problems = []
     compiled = [(e, pattern_for(e)) for e in expectations if normalise(e.text)]
-    for page in doc:
-        number = page.number + 1
-        text = normalise(page.get_text("text", flags=TEXT_FLAGS))
+    squeezed = [(e, _squeeze(e.text)) for e in expectations if len(_squeeze(e.text)) >= OCR_MIN_LEN]
+    for pt in texts:
+        number = pt.page or 0
+        if pt.ocr_from is not None:
+            # OCR spaces words differently from one reading to the next: compare without spaces
+            seen = _squeeze(pt.text[pt.ocr_from:])
+            problems += [f"page {number}: {e.type} {e.text!r} still readable by OCR" for e, s in squeezed
+                         if (e.pages is None or number in e.pages) and s in seen]
+            text = normalise(pt.text[: pt.ocr_from])
+        else:
+            text = normalise(pt.text)
         for exp, pattern in compiled:
             if exp.pages is not None and number not in exp.pages:
                 continue
             if pattern.search(text):
                 problems.append(f"page {number}: {exp.type} {exp.text!r} still in the text")
-    report.add("text", problems, f"{len(compiled)} string(s) absent from extracted text")
+    report.add("text", problems, f"{len(compiled)} string(s) absent from extracted text"
+               + (" and OCR of images" if ocr else ""))
 
 
 def _encodings(text: str) -> list[bytes]:
@@ -153,7 +175,7 @@ def _bounded_find(blob: bytes, needle: bytes) -> bool:
     return False
 
 
-def _check_under_boxes(doc: pymupdf.Document, under: dict[int, list[set[tuple[str, float, float]]]],
+def _check_under_boxes(texts: list[PageText], under: dict[int, list[set[tuple[str, float, float]]]],
                        report: VerifyReport) -> None:
     """No box still has the characters it covered where they were.
 
@@ -163,12 +185,12 @@ def _check_under_boxes(doc: pymupdf.Document, under: dict[int, list[set[tuple[st
     """
     problems = []
     for number, per_box in under.items():
-        if number > doc.page_count:
+        if number > len(texts):
             problems.append(f"page {number} missing from output")
             continue
         if not any(per_box):
             continue
-        pt = page_text(doc[number - 1])
+        pt = texts[number - 1]
         present = {fingerprint(c, b) for c, b in zip(pt.text, pt.boxes, strict=True) if b is not None}
         for keys in per_box:
             left = sorted(k[0] for k in keys & present)

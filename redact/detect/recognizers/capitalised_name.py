@@ -3,7 +3,7 @@
 spaCy's small model misses many unfamiliar names ("Spoke to Marguerite
 Vandersloot on ..."). A run of capitalised words that follows a lower-case
 word (so it does not start a sentence or a heading) and that the model did
-not tag as an organisation, place, law or other entity is proposed as a
+not tag, as a whole, as an organisation, place, law or other entity is proposed as a
 person with a low score. Whole runs of words the document also writes in
 lower case are dropped later (see ``findings.common_words``).
 """
@@ -40,7 +40,7 @@ class CapitalisedNameRecognizer(EntityRecognizer):
         results = []
         for m in RUN.finditer(text):
             start, end = m.span(1)
-            if any(s < end and start < e for s, e in tagged):
+            if any(s <= start and end <= e for s, e in tagged):
                 continue
             words = m.group(1).split()
             if any(w.casefold().rstrip(".") in self.excluded for w in words):

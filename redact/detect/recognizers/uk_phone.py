@@ -14,7 +14,7 @@ import regex as re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-START = re.compile(r"(?<![\w+/.-])(?:\+\s?44\s?(?:\(0\)\s?)?|\(0|0)(?=\d)")
+START = re.compile(r"(?<![\d+/.-])(?:\+\s?44\s?(?:\(0\)\s?)?|\(0|0)(?=\d)")
 ALTERNATIVE = re.compile(r"[ \t]*/[ \t]*(\d{3,5}[ \t]?\d{3,4}|\d{6,8})(?!\d)")
 SERVICE = re.compile(
     r"(?i:\b(?:tel(?:ephone)?|phone|call|dial|ring|contact|on|number|ext(?:ension)?)\b[^\n\d]{0,12})"

@@ -1,0 +1,33 @@
+"""Text in images: read by OCR, removed from the pixels, verified by OCR again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+from redact.apply.plan import plan_from_findings
+from redact.ingest.ocr import shared_engine
+from redact.ingest.pdf import page_text
+from redact.process import redact_and_verify
+from tests.pdfs import PHONE, text_in_image_pdf
+
+
+def test_name_in_an_image_is_found_and_burned_out(tmp_path: Path, scanner, settings) -> None:
+    src = text_in_image_pdf(tmp_path / "in.pdf", f"Signed Ottoline Brackenridge {PHONE}")
+    pt = page_text(pymupdf.open(src)[0], shared_engine())
+    assert pt.ocr_from is not None and "Brackenridge" in pt.text[pt.ocr_from:]
+    result = scanner.scan_file(src)
+    people = " ".join(f.text for f in result.findings if f.type == "PERSON")
+    phones = "".join(f.text for f in result.findings if f.type == "PHONE").replace(" ", "")
+    assert "Ottoline" in people and "Brackenridge" in people and PHONE.replace(" ", "") in phones
+    assert any("OCR" in n for n in result.notes)
+    before = pymupdf.open(src)[0].get_pixmap(clip=pymupdf.Rect(72, 100, 372, 140)).samples
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
+    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    page = pymupdf.open(out)[0]
+    assert page.get_pixmap(clip=pymupdf.Rect(72, 100, 372, 140)).samples != before
+    again = page_text(page, shared_engine())
+    assert "Brackenridge" not in again.text and "960545" not in again.text.replace(" ", "")
+    assert "Statement received from the witness" in again.text

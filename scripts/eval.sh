@@ -13,7 +13,7 @@ OUT=build/eval
 mkdir -p "$OUT"
 echo "== corpus/dev: PDF and TXT (redact scan --format jsonl)"
 $R -q scan "$SHARED/corpus/dev/docs" --format jsonl > "$OUT/dev.jsonl"
-for kind in pdf txt; do
+for kind in pdf txt scanned; do
   echo "-- kind $kind"
   python3 "$SHARED/corpus/score.py" "$SHARED/corpus/dev/gold.jsonl" "$OUT/dev.jsonl" --kind "$kind" | tail -n +4
 done

@@ -99,3 +99,21 @@ def test_acting_and_temporary_ranks(scanner: Scanner, rank: str) -> None:
     findings = scanner.detect_texts([(None, f"The case passed to {rank} Ottoline Brackenridge today.")])
     assert ("PERSON", "Ottoline Brackenridge") in {(f.type, f.text) for f in findings}
     assert all(f.explanation.get("title", rank) == rank for f in findings if f.type == "PERSON")
+
+
+def test_contact_label_cut_off_a_name(scanner: Scanner) -> None:
+    text = "Contact: Ottoline Brackenridge  Tel: 01632 960545"
+    found = {(f.type, f.text) for f in scanner.detect_texts([(None, text)])}
+    assert ("PERSON", "Ottoline Brackenridge") in found
+
+
+@pytest.mark.parametrize(
+    "org", ["Westshire Police Authority", "Westshire Fire and Rescue Service", "Eastmoor Borough Council"])
+def test_organisations_are_not_people(scanner: Scanner, org: str) -> None:
+    findings = scanner.detect_texts([(None, f"We wrote to {org} about the request.")])
+    assert not [f for f in findings if f.type == "PERSON"]
+
+
+def test_name_glued_to_previous_word(scanner: Scanner) -> None:
+    found = {(f.type, f.text) for f in scanner.detect_texts([(None, "Please ring number01632 960545 today.")])}
+    assert ("PHONE", "01632 960545") in found

@@ -99,7 +99,7 @@ _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:[ \t]+[A-Z][A-Z'’-]+)+\b")
 
 def _vocabulary_words(rules: RuleSet) -> set[str]:
     """Every word of the titles, ranks, labels and sign-offs: never a name."""
-    return {w for name, words in rules.vocabularies.items() if name != "not_name_words"
+    return {w for name, words in rules.vocabularies.items() if name not in ("not_name_words", "contact_labels")
             for phrase in words for w in phrase.split()}
 
 

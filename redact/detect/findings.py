@@ -34,6 +34,7 @@ class FindingBuilder:
         body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
         self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
+        self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
         self.deny = [
             (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
         ]
@@ -60,12 +61,14 @@ class FindingBuilder:
             start, end = _trim(text, start, end, keep_brackets=etype == "PHONE")
             if end - start < 2:
                 continue
+            if etype == "PERSON" and (r.score < 0.85 or _model_only(r)):
+                start, end = self._trim_not_name(text, start, end)
+                span = text[start:end]
+                if not span or any(w.casefold() in self.not_name for w in WORD.findall(span)) or any(
+                        c.isdigit() for c in span):
+                    continue
             span = text[start:end]
             if etype == "PERSON" and not _plausible_name(span, text, end, common_words):
-                continue
-            if etype == "PERSON" and (r.score < 0.85 or _model_only(r)) and (
-                    any(w.casefold() in self.not_name for w in WORD.findall(span))
-                    or any(c.isdigit() for c in span)):
                 continue
             out.append(self._finding(etype, span, page, start, end, r))
         return out
@@ -89,6 +92,18 @@ class FindingBuilder:
             type=etype, text=span, page=page, start=start, end=end, score=float(r.score),
             recogniser=str(recogniser), explanation=explanation, exemption=self.exemption,
         )
+
+    def _trim_not_name(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Cut contact labels off both ends ('Martin Smith  Tel' becomes
+        'Martin Smith'); an organisation word anywhere is checked after."""
+        words = [(m.start() + start, m.end() + start) for m in WORD.finditer(text[start:end])]
+        while words and text[words[0][0]:words[0][1]].casefold() in self.labels:
+            words.pop(0)
+        while words and text[words[-1][0]:words[-1][1]].casefold() in self.labels:
+            words.pop()
+        if not words:
+            return start, start
+        return words[0][0], words[-1][1]
 
     def _deny_hits(self, text: str, page: int | None) -> list[Finding]:
         out = []

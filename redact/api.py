@@ -88,7 +88,7 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
         summary = {"document": doc["name"], **outcome.summary()}
         write_json(reports_dir / f"{doc['name']}.verify.json", summary)
         case.store.record_output(doc["id"], f"out/{doc['name']}", outcome.sha256, outcome.ok,
-                                 outcome.report.to_json(), rules.digest, __version__)
+                                 summary, rules.digest, __version__)
         if not outcome.ok:
             result.failed.append(doc["name"])
         result.documents.append(summary)

@@ -9,9 +9,10 @@ import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redact.exceptions import CaseError, ConfigError
 from redact.ingest import check_size, kind_of
@@ -19,17 +20,94 @@ from redact.store.db import Store
 from redact.store.migrations import utc_now
 
 CASE_FILE = "case.yaml"
+CASE_TEMPLATE = """# The request. Fill in the requester, the questions and their outcomes
+# before 'redact pack'. Outcomes: disclosed, partly_disclosed, withheld,
+# not_held, ncnd, s12, s14, s21. Exemption codes come from rules/exemptions.yaml;
+# a qualified exemption needs a 'balance' written for this case.
+{body}requester:
+  name: Requester
+  address: []
+  email: null
+questions: []
+#  - text: Please send your information sharing procedure.
+#    outcome: partly_disclosed
+#    exemptions:
+#      - code: s40(2)
+#      - code: s31(1)(a)
+#        balance: Why the public interest favours withholding in this case.
+signatory:
+  role: Disclosure Officer
+"""
 STORE_FILE = "review.db"
 
 
-class CaseInfo(BaseModel):
-    """The request this case answers (issue 5 adds the requester and questions)."""
+Outcome = Literal["disclosed", "partly_disclosed", "withheld", "not_held", "ncnd", "s12", "s14", "s21"]
 
-    model_config = ConfigDict(extra="allow")
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Requester(_Strict):
+    """Who asked; their own details may appear in the letter."""
+
+    name: str = "Requester"
+    address: list[str] = Field(default_factory=list)
+    email: str | None = None
+
+
+class ExemptionUse(_Strict):
+    """An exemption relied on for a question; any paragraph overrides the register."""
+
+    code: str
+    reason: str | None = None
+    public_interest_for: str | None = None
+    public_interest_against: str | None = None
+    balance: str | None = None
+    pi_pending: bool = False
+    pi_decision_by: date | None = None
+
+
+class Question(_Strict):
+    """One part of the request and what the answer is."""
+
+    text: str
+    outcome: Outcome = "disclosed"
+    answer: str = ""
+    exemptions: list[ExemptionUse] = Field(default_factory=list)
+    searches: list[str] = Field(default_factory=list)
+    where: str | None = None
+    advice: str | None = None
+
+
+class Signatory(_Strict):
+    """Letters are signed by role."""
+
+    role: str = "Disclosure Officer"
+
+
+class Review(_Strict):
+    """An internal review of the response."""
+
+    received: date
+    outcome: str = ""
+
+
+class CaseInfo(_Strict):
+    """The request this case answers, as kept in ``case.yaml``."""
 
     reference: str
     received: date
     created_at: str
+    requester: Requester = Field(default_factory=Requester)
+    questions: list[Question] = Field(default_factory=list)
+    clarified: date | None = None
+    fee_notice: date | None = None
+    fee_paid: date | None = None
+    pi_extension: int | None = None
+    review: Review | None = None
+    signatory: Signatory = Field(default_factory=Signatory)
+    letter: str | None = None
 
 
 @dataclass
@@ -64,18 +142,36 @@ class Case:
         self.store.close()
 
 
-def init_case(root: Path, reference: str, received: date) -> Case:
-    """Create a new case folder."""
+def init_case(root: Path, reference: str, received: date, request_file: Path | None = None) -> Case:
+    """Create a new case folder; ``request_file`` pre-fills case.yaml (requester,
+    questions, signatory) and is validated first."""
     if (root / CASE_FILE).exists():
         raise CaseError(f"{root} is already a case (it has {CASE_FILE})")
     if root.exists() and any(root.iterdir()):
         raise CaseError(f"{root} exists and is not empty; choose a new folder for the case")
-    info = CaseInfo(reference=reference, received=received, created_at=utc_now())
+    request: dict[str, object] = {}
+    if request_file is not None:
+        try:
+            loaded = yaml.safe_load(request_file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read {request_file}: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{request_file.name} must be a mapping (requester, questions, ...)")
+        request = loaded
+    try:
+        info = CaseInfo.model_validate({**request, "reference": reference, "received": received,
+                                        "created_at": utc_now()})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{request_file}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from exc
     for sub in ("originals", "out", ".work"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    (root / CASE_FILE).write_text(
-        yaml.safe_dump(info.model_dump(mode="json"), sort_keys=False), encoding="utf-8"
-    )
+    if request:
+        text = yaml.safe_dump(info.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+    else:
+        text = CASE_TEMPLATE.format(body=yaml.safe_dump(
+            info.model_dump(mode="json", include={"reference", "received", "created_at"}), sort_keys=False))
+    (root / CASE_FILE).write_text(text, encoding="utf-8")
     return Case(root=root, info=info, store=Store(root / STORE_FILE))
 
 

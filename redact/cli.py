@@ -121,15 +121,17 @@ def cli(verbose: bool, quiet: bool, config: Path | None, rules: Path | None) -> 
 @click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--reference", required=True, help="The request's reference, e.g. FOI-2025-0142.")
 @click.option("--received", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Date received (YYYY-MM-DD).")
+@click.option("--request", "request_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="YAML with the requester, questions and signatory to put in case.yaml.")
 @json_option
-def init(case_dir: Path, reference: str, received: Any, as_json: bool) -> None:
+def init(case_dir: Path, reference: str, received: Any, request_file: Path | None, as_json: bool) -> None:
     """Create a case folder.
 
     Example: redact init cases/FOI-2025-0142 --reference FOI-2025-0142 --received 2025-12-19
     """
     from redact.case import init_case
 
-    case = init_case(case_dir, reference, received.date())
+    case = init_case(case_dir, reference, received.date(), request_file)
     case.close()
     if as_json:
         emit_json({"case": str(case_dir), "reference": reference, "received": str(received.date())})
@@ -497,14 +499,30 @@ def status(case_dir: Path, as_json: bool) -> None:
         info = case.info
     finally:
         case.close()
+    try:
+        from redact.pack.bundle import case_deadline
+
+        settings = STATE.settings(case_dir)
+        due, calendar = case_deadline(case, settings)
+        from datetime import date as date_
+
+        left = due.days_left(calendar, date_.today())
+        deadline_info: dict[str, Any] = {"due": (due.pi_due or due.due).isoformat(), "working_days_left": left}
+    except RedactError as exc:
+        deadline_info = {"error": str(exc)}
     for c in counts:
         out = outputs.get(c["id"])
         c["output"] = out["path"] if out else None
         c["verified"] = bool(out["verified"]) if out else None
     if as_json:
-        emit_json({"reference": info.reference, "received": str(info.received), "documents": counts})
+        emit_json({"reference": info.reference, "received": str(info.received), "deadline": deadline_info,
+                   "documents": counts})
         return
     STATE.say(f"case {info.reference}, received {info.received}")
+    if "due" in deadline_info:
+        left = deadline_info["working_days_left"]
+        STATE.say(f"due {deadline_info['due']}: " + (f"{left} working day(s) left" if left >= 0
+                                                     else f"[red]OVERDUE by {-left} working day(s)[/red]"))
     _table(["id", "document", "pages", "pending", "approved", "rejected", "output", "verified"],
            [[c["id"], c["name"], c["pages"] or "", c["pending"] or 0, c["approved"] or 0, c["rejected"] or 0,
              c["output"] or "-", {True: "yes", False: "FAILED", None: "-"}[c["verified"]]] for c in counts])
@@ -676,16 +694,116 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, as_js
 
 
 @cli.command()
+@click.option("--received", type=click.DateTime(["%Y-%m-%d"]), help="Date the request arrived (day 0).")
+@click.option("--clarified", type=click.DateTime(["%Y-%m-%d"]), help="Date a clarification arrived (restarts).")
+@click.option("--fee-notice", type=click.DateTime(["%Y-%m-%d"]), help="Date a fees notice was given.")
+@click.option("--fee-paid", type=click.DateTime(["%Y-%m-%d"]), help="Date the fee was paid.")
+@click.option("--pi-extension", type=int, help="Public interest extension in working days (normally 20).")
+@click.option("--review-received", type=click.DateTime(["%Y-%m-%d"]), help="Internal review request date.")
+@click.option("--case", "case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Take the dates from a case's case.yaml.")
+@json_option
+def deadline(received: Any, clarified: Any, fee_notice: Any, fee_paid: Any, pi_extension: int | None,
+             review_received: Any, case_dir: Path | None, as_json: bool) -> None:
+    """Statutory due dates in working days (UK-wide bank holidays excluded).
+
+    Example: redact deadline --received 2025-12-19 --pi-extension 20
+    """
+    from redact.pack.authority import load_authority
+    from redact.pack.deadline import Calendar, request_deadline, review_deadline
+
+    settings = STATE.settings(case_dir)
+    calendar = Calendar(load_authority(settings.authority_file).extra_non_working_days)
+    dates = {name: _day(v) for name, v in [("received", received), ("clarified", clarified),
+                                            ("fee_notice", fee_notice), ("fee_paid", fee_paid),
+                                            ("review", review_received)]}
+    if case_dir is not None:
+        from redact.case import open_case
+
+        case = open_case(case_dir)
+        info = case.info
+        case.close()
+        from_case = {"received": info.received, "clarified": info.clarified, "fee_notice": info.fee_notice,
+                     "fee_paid": info.fee_paid, "review": info.review.received if info.review else None}
+        dates = {k: dates[k] or from_case[k] for k in dates}
+        pi_extension = pi_extension if pi_extension is not None else info.pi_extension
+    if dates["received"] is None and dates["review"] is None:
+        raise click.UsageError("give --received (or --case, or --review-received)")
+    out: dict[str, Any] = {}
+    if dates["received"] is not None:
+        try:
+            result = request_deadline(calendar, dates["received"], clarified=dates["clarified"],
+                                      fee_notice=dates["fee_notice"], fee_paid=dates["fee_paid"],
+                                      pi_extension=pi_extension)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        out.update(result.as_dict())
+    if dates["review"] is not None:
+        due, latest = review_deadline(calendar, dates["review"])
+        out["review_due"], out["review_latest"] = due.isoformat(), latest.isoformat()
+    if as_json:
+        emit_json(out)
+        return
+    if "due" in out:
+        click.echo(f"due (working day 20): {out['due']}")
+        if out["pi_due"]:
+            click.echo(f"public interest extension ({out['pi_extension_days']} working days): {out['pi_due']}")
+        for note in out["notes"]:
+            STATE.say(f"note: {note}")
+    if "review_due" in out:
+        click.echo(f"internal review due: {out['review_due']} (exceptionally {out['review_latest']})")
+
+
+def _day(value: Any) -> Any:
+    """A date from click's datetime (None stays None)."""
+    return value.date() if value is not None else None
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--letter", "kind", help="Letter kind (default: chosen from the outcomes in case.yaml).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Date to print on the letter (default today).")
+@json_option
+def pack(case_dir: Path, kind: str | None, today: Any, as_json: bool) -> None:
+    """Build the disclosure pack: letter, redacted documents, schedule, reports, manifest, zip.
+
+    Refuses (exit 12) while anything is pending, unverified, unbalanced or would leak.
+
+    Example: redact pack cases/FOI-2025-0142
+    """
+    from datetime import date as date_
+
+    from redact.case import open_case
+    from redact.detect.rules import load_rules
+    from redact.pack.bundle import make_pack
+
+    settings = STATE.settings(case_dir)
+    rules = load_rules(settings.rules_dir)
+    case = open_case(case_dir)
+    try:
+        result = make_pack(case, settings, rules, today.date() if today else date_.today(), kind)
+    finally:
+        case.close()
+    if as_json:
+        emit_json({"folder": str(result.folder), "zip": str(result.zip_path), "letter": result.letter,
+                   "manifest": result.manifest})
+        return
+    click.echo(str(result.folder))
+    STATE.say(f"{result.letter} letter, {len(result.manifest['files'])} files; zip: {result.zip_path}")
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def sample(folder: Path) -> None:
     """Write the synthetic sample documents (invented people) used by 'make demo'.
 
     Example: redact sample build/sample-inputs
     """
-    from redact.sample import write_sample_case_inputs
+    from redact.sample import write_sample_case_inputs, write_sample_request
 
     for path in write_sample_case_inputs(folder):
         click.echo(str(path))
+    click.echo(str(write_sample_request(folder.parent / "request.yaml")))
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:

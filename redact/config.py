@@ -34,6 +34,9 @@ class Settings(BaseModel):
         description="Installed spaCy model package name or path (PyPI package, never a download).",
     )
     rules_dir: Path = Field(DEFAULT_RULES_DIR, description="Folder of rules/*.yaml.")
+    templates_dir: Path = Field(DEFAULT_TEMPLATES_DIR, description="Folder of letter templates (*.docx).")
+    authority_file: Path = Field(DEFAULT_TEMPLATES_DIR / "authority.yaml",
+                                 description="The authority's details for letters.")
     reviewer: str | None = Field(None, description="Default reviewer name; else $USER.")
     workers: int = Field(0, ge=0, description="Batch worker processes; 0 = number of cores.")
     score_threshold: float = Field(0.35, ge=0.0, le=1.0, description="Lowest score kept.")

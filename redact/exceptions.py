@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     verify_failed = 9  # an output still leaks: kept out of the release folder
     batch_failures = 10  # a batch finished but some files failed
     import_conflicts = 11  # review import found conflicts (nothing overwritten)
+    pack_refused = 12  # the pack cannot be issued yet (pending, unverified, no balance, leak)
     other_error = 15  # a bug: please report it with the -v traceback
     interrupted = 130  # Ctrl-C
 
@@ -81,6 +82,12 @@ class ImportConflictError(RedactError):
     """A review import met newer decisions; nothing was overwritten."""
 
     exit_code = ExitCode.import_conflicts
+
+
+class PackError(RedactError):
+    """The disclosure pack cannot be issued as things stand."""
+
+    exit_code = ExitCode.pack_refused
 
 
 class BatchFailuresError(RedactError):

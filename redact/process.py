@@ -52,6 +52,8 @@ class Outcome:
             "verified": self.report.ok,
             "boxes": sum(len(b) for b in self.applied.boxes.values()),
             "boxes_by_exemption": self.applied.count_by_exemption(),
+            "boxes_by_page": self.applied.count_by_page(),
+            "whole_pages": self.applied.whole_pages,
             "notes": self.notes + self.applied.notes,
             "verification": self.report.to_json(),
         }

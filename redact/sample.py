@@ -108,3 +108,31 @@ SAMPLE_PERSONAL = ["Harriet Quennell", "Callum Ferriby", "01632 960412", "callum
                    "07700 900876", "t.okonkwo-barrett@example.com"]
 SAMPLE_PUBLIC = ["Desmond Thorneycroft", "Imelda Carraway", "01632 960000", "foi@westshire.police.example",
                  "disclosure.unit@westshire.police.example"]
+
+SAMPLE_REQUEST = """\
+# The sample request (invented requester).
+requester:
+  name: Tobias Okonkwo-Barrett
+  email: t.okonkwo-barrett@example.com
+questions:
+  - text: Please send me your current information sharing procedure.
+    outcome: partly_disclosed
+    answer: The procedure is attached with some information withheld.
+    exemptions:
+      - code: s40(2)
+      - code: s31(1)(a)
+        balance: >-
+          The procedure's purpose and principles are released in full, which meets
+          most of the public interest in openness. The contact arrangements on page 2
+          would show how partner agencies reach the force's specialist officers out of
+          hours; the risk that offenders could exploit them outweighs the limited
+          further public benefit of releasing them.
+signatory:
+  role: Disclosure Officer
+"""
+
+
+def write_sample_request(path: Path) -> Path:
+    """The request details for the demo case (used with 'redact init --request')."""
+    path.write_text(SAMPLE_REQUEST, encoding="utf-8")
+    return path

@@ -6,7 +6,7 @@ R=".venv/bin/redact"
 CASE=build/demo/FOI-2025-0142
 rm -rf build/demo
 $R sample build/demo/inputs >/dev/null
-$R init "$CASE" --reference FOI-2025-0142 --received 2025-12-19
+$R init "$CASE" --reference FOI-2025-0142 --received 2025-12-19 --request build/demo/request.yaml
 $R add "$CASE" build/demo/inputs
 $R scan "$CASE"
 echo "--- explicit approval policy: personal data redacted, public items kept ---" >&2
@@ -17,6 +17,9 @@ $R mark "$CASE" --page 2 -d information-sharing-procedure.pdf --exemption "s31(1
 $R apply "$CASE"
 $R verify "$CASE"
 $R status "$CASE"
+$R deadline --case "$CASE" --pi-extension 20
+PACK=$($R pack "$CASE" --today 2026-01-08)
 echo
-echo "Redacted outputs:   $CASE/out/"
+echo "Redacted outputs:    $CASE/out/"
 echo "Verification report: $CASE/reports/verification.txt"
+echo "Disclosure pack:     $PACK (and $PACK.zip)"

@@ -39,8 +39,18 @@ class Applied:
 
     boxes: dict[int, list[tuple[Box, str]]] = field(default_factory=dict)
     under: dict[int, list[set[tuple[str, float, float]]]] = field(default_factory=dict)
+    whole_pages: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     strings_gone: list[tuple[str, str, list[int] | None]] = field(default_factory=list)
+
+    def count_by_page(self) -> dict[int, dict[str, int]]:
+        """Number of boxes per page and exemption code (the schedule's source)."""
+        out: dict[int, dict[str, int]] = {}
+        for page, boxes in self.boxes.items():
+            for _, code in boxes:
+                out.setdefault(page, {})
+                out[page][code] = out[page].get(code, 0) + 1
+        return out
 
     def count_by_exemption(self) -> dict[str, int]:
         """Number of boxes per exemption code."""

@@ -52,6 +52,8 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
         applied.boxes[number] = boxes
+        if number in plan.whole_pages:
+            applied.whole_pages[number] = plan.whole_pages[number]
     _strip_links(doc, plan, applied)
     sanitise(doc)
     for target in plan.strings:

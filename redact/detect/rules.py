@@ -91,13 +91,38 @@ class S40Policy(_Strict):
         return [a for lvl in self.rank_order[start:] for a in lvl.aliases]
 
 
+class Exemption(_Strict):
+    """One entry of the exemption register (rules/exemptions.yaml)."""
+
+    code: str
+    section: str
+    title: str
+    kind: Literal["absolute", "qualified", "procedural"]
+    test: str
+    ncnd: str | None = None
+    reason: str
+    public_interest_for: str | None = None
+    public_interest_against: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """'Section 31(1)(a) - Law enforcement ...': section, subsection and title."""
+        return f"Section {self.section} – {self.title}"
+
+
 class RuleSet(_Strict):
     vocabularies: dict[str, list[str]] = Field(default_factory=dict)
     recognizers: list[RecognizerRule] = Field(default_factory=list)
     allow: list[AllowRule] = Field(default_factory=list)
     deny: list[DenyRule] = Field(default_factory=list)
     s40: S40Policy = Field(default_factory=S40Policy)
+    exemptions: list[Exemption] = Field(default_factory=list)
     digest: str = ""
+
+    def exemption(self, code: str) -> Exemption | None:
+        """The register entry for a code such as 's31(1)(a)'."""
+        key = code.replace(" ", "").casefold()
+        return next((e for e in self.exemptions if e.code.replace(" ", "").casefold() == key), None)
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` with the vocabulary as an escaped alternation,
@@ -121,7 +146,7 @@ def _merge(target: dict[str, Any], source: dict[str, Any], path: Path) -> None:
     for key, value in source.items():
         if key not in RuleSet.model_fields or key == "digest":
             raise ConfigError(f"{path.name}: unknown section {key!r} (expected one of "
-                              "vocabularies, recognizers, allow, deny, s40)")
+                              "vocabularies, recognizers, allow, deny, s40, exemptions)")
         if key in target and isinstance(value, list):
             target[key] = list(target[key]) + value
         elif key in target and isinstance(value, dict):
@@ -177,6 +202,13 @@ def _compile_all(rules: RuleSet) -> None:
     for mailbox in rules.s40.public_mailboxes:
         _compile(mailbox, f"s40.public_mailboxes {mailbox!r}")
     rules.s40.public_ranks()
+    codes = [e.code for e in rules.exemptions]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ConfigError(f"exemptions: codes listed twice: {', '.join(duplicates)}")
+    for e in rules.exemptions:
+        if e.kind == "qualified" and not (e.public_interest_for and e.public_interest_against):
+            raise ConfigError(f"exemption {e.code} is qualified: give public_interest_for and _against")
 
 
 def _compile(pattern: str, what: str) -> None:

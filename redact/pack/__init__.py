@@ -1,0 +1,1 @@
+"""The disclosure pack: deadlines, exemption register, letters, schedule, manifest."""

@@ -53,7 +53,8 @@ def request_quoted(doc) -> None:
     para(doc, "Your request", bold=True)
     para(doc, "{%p for q in questions %}")
     para(doc, "{{ q.number }}. {{ q.text }}")
-    para(doc, "Response: {{ q.outcome_text }}{% if q.answer %} {{ q.answer }}{% endif %}")
+    para(doc, "Response: {{ q.outcome_text }}{% if q.answer %} {{ q.answer }}{% endif %}"
+              "{% if q.where %} Where to find it: {{ q.where }}{% endif %}")
     para(doc, "{%p endfor %}")
     para(doc, "We handle every request without regard to who has asked or why. Information released "
               "under the Act is released to the world, not only to you.")

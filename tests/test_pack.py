@@ -234,3 +234,32 @@ def test_status_shows_the_deadline(decided_case: Path) -> None:
     code, out, _ = invoke("status", str(decided_case), "--json")
     data = json.loads(out)
     assert data["deadline"]["due"] == "2026-01-22" and isinstance(data["deadline"]["working_days_left"], int)
+
+
+def test_no_pack_when_an_output_failed_verification(decided_case: Path) -> None:
+    from redact.case import open_case
+
+    case = open_case(decided_case)
+    doc = case.store.documents()[0]
+    case.store.record_output(doc["id"], f"out/{doc['name']}", "0" * 64, False, {}, "digest", "test")
+    case.close()
+    code, _, err = invoke("pack", str(decided_case))
+    assert code == ExitCode.pack_refused and "failed verification" in err
+
+
+@pytest.mark.parametrize(("outcome", "code"), [("s14", "s14(1)"), ("s21", "s21")])
+def test_procedural_and_s21_refusals_get_a_refusal_notice(tmp_path: Path, rules, outcome: str, code: str) -> None:
+    from redact.pack.letter import choose_kind
+
+    info = _case(outcome, [code])
+    info.questions[0].where = "Published on the force website."
+    assert choose_kind(info, redacted=False) == "refusal"
+    authority = load_authority(DEFAULT_TEMPLATES_DIR / "authority.yaml")
+    exemptions = exemptions_cited(info, rules, [])
+    context = build_context(info, authority, request_deadline(CAL, info.received), exemptions, [], [], date(2026, 1, 8))
+    out = tmp_path / "letter.docx"
+    render_letter(load_template(DEFAULT_TEMPLATES_DIR, "refusal"), context, out)
+    text = docx_text(out)
+    assert rules.exemption(code).citation in text and "section 17" in text
+    if outcome == "s21":
+        assert "Published on the force website." in text

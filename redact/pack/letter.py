@@ -80,7 +80,7 @@ def choose_kind(info: CaseInfo, redacted: bool) -> str:
         return "s12"
     if outcomes and outcomes <= {"not_held"}:
         return "not_held"
-    if outcomes and outcomes <= {"withheld"} and not redacted:
+    if outcomes and outcomes <= {"withheld", "s14", "s21"} and not redacted:
         return "refusal"
     if redacted or outcomes & {"partly_disclosed", "withheld"}:
         return "partial_disclosure"

@@ -18,6 +18,7 @@ from redact.exceptions import PendingError, RedactError
 from redact.process import redact_and_verify, sha256_bytes, write_json
 from redact.store.db import FindingFilter
 from redact.verify import Expectation, VerifyReport
+from redact.verify.docx import verify_docx
 from redact.verify.pdf import verify_pdf
 from redact.verify.text import verify_text
 
@@ -135,7 +136,7 @@ def verify_case(case: Case) -> list[VerifyReport]:
         if not path.exists():
             continue
         exps = case_expectations(case, out["document_id"])
-        report = verify_pdf(path, exps) if path.suffix.lower() == ".pdf" else verify_text(path, exps)
+        report = _verify_any(path, exps)
         if sha256_bytes(path) != out["sha256"]:
             report.add("checksum", ["file changed since it was verified at apply"])
         reports.append(report)
@@ -146,7 +147,16 @@ def verify_files(paths: list[Path], expect_gone: list[str]) -> list[VerifyReport
     """Verify any files against strings that must be gone."""
     exps = [Expectation(text=t, type="PHONE" if sum(c.isdigit() for c in t) >= 6 else "PERSON")
             for t in expect_gone]
-    return [verify_pdf(p, exps) if p.suffix.lower() == ".pdf" else verify_text(p, exps) for p in paths]
+    return [_verify_any(p, exps) for p in paths]
+
+
+def _verify_any(path: Path, exps: list[Expectation]) -> VerifyReport:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return verify_pdf(path, exps)
+    if suffix == ".docx":
+        return verify_docx(path, exps)
+    return verify_text(path, exps)
 
 
 def explain(case: Case, finding_id: int) -> dict[str, Any]:

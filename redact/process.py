@@ -17,6 +17,7 @@ from typing import Any
 import pymupdf
 
 from redact.apply import Applied, Plan
+from redact.apply.docx import redact_docx
 from redact.apply.pdf import redact_pdf
 from redact.apply.plan import expectations
 from redact.apply.text import redact_text
@@ -25,6 +26,7 @@ from redact.ingest import kind_of
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.verify import VerifyReport
+from redact.verify.docx import verify_docx
 from redact.verify.pdf import verify_pdf
 from redact.verify.text import verify_text
 
@@ -101,6 +103,9 @@ def redact_and_verify(
                     pdf.close()
             applied.notes.extend(notes)
             report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine())
+        elif kind_of(source) == "docx":
+            applied = redact_docx(source, plan, tmp, settings.max_file_mb)
+            report = verify_docx(tmp, expectations(applied))
         else:
             text = read_text_file(source, settings.max_file_mb).text
             out_text, applied = redact_text(text, plan)

@@ -118,3 +118,42 @@ def text_in_image_pdf(path: Path, line: str) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+def adversarial_docx(path: Path) -> Path:
+    """A Word file with the name in every part FOI.md and PITFALLS.md list."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = f"Prepared by {NAME}"
+    doc.sections[0].footer.paragraphs[0].text = f"Contact {EMAIL}"
+    p = doc.add_paragraph("Statement taken by ")
+    first, last = NAME.split()
+    p.add_run(first[:4]).bold = True          # the name split across three runs
+    p.add_run(first[4:] + " ")
+    p.add_run(last).italic = True
+    p.add_run(" on Monday.")
+    doc.add_paragraph(f"Ring {PHONE} for details.")
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    deleted = doc.add_paragraph("The witness was ")
+    deleted._p.append(parse_xml(f'<w:del {w} w:id="91" w:author="{NAME}" w:date="2025-01-01T00:00:00Z">'
+                                f'<w:r><w:delText>{NAME}</w:delText></w:r></w:del>'))
+    deleted._p.append(parse_xml(f'<w:ins {w} w:id="92" w:author="Reviewer" w:date="2025-01-01T00:00:00Z">'
+                                f'<w:r><w:t>a neighbour</w:t></w:r></w:ins>'))
+    hidden = doc.add_paragraph("Visible text. ")
+    hidden._p.append(parse_xml(f'<w:r {w}><w:rPr><w:vanish/></w:rPr><w:t>Hidden note about {NAME}</w:t></w:r>'))
+    box = doc.add_paragraph()
+    box._p.append(parse_xml(
+        f'<w:r {w} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent>'
+        f'<w:p><w:r><w:t>Text box: {NAME}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+    commented = doc.add_paragraph("Please check this paragraph.")
+    doc.add_comment(commented.runs, text=f"Ask {NAME} to confirm", author=NAME, initials="MV")
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Officer"
+    table.rows[0].cells[1].text = NAME
+    doc.core_properties.author = NAME
+    doc.core_properties.last_modified_by = NAME
+    doc.core_properties.title = f"Statement of {NAME}"
+    doc.save(path)
+    return path

@@ -192,7 +192,7 @@ def test_scan_jsonl_contract(tmp_path: Path) -> None:
         (lambda d: (d / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50) and d / "broken.pdf",
          ExitCode.bad_input, "corrupt"),
         (lambda d: encrypted_pdf(d / "locked.pdf"), ExitCode.encrypted, "password"),
-        (lambda d: (d / "notes.docx").write_bytes(b"PK\x03\x04") and d / "notes.docx", ExitCode.bad_input,
+        (lambda d: (d / "sheet.xlsx").write_bytes(b"PK\x03\x04") and d / "sheet.xlsx", ExitCode.bad_input,
          "unsupported"),
     ],
 )

@@ -17,6 +17,7 @@ from redact.detect.policy import Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
+from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import LOW_CONFIDENCE
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
@@ -60,11 +61,23 @@ class Scanner:
             if hidden:
                 result.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and scanned")
             return result
+        if kind_of(path) == "docx":
+            return self.scan_docx(path, progress)
         page = read_text_file(path, self.settings.max_file_mb)
         findings = self.detect_texts([(None, page.text)])
         if progress:
             progress(1)
         return ScanResult(path=path, kind="text", pages=1, findings=findings)
+
+    def scan_docx(self, path: Path, progress: PageProgress | None = None) -> ScanResult:
+        """Scan every part of a Word file; each finding says which part."""
+        parts = read_docx_texts(path, self.settings.max_file_mb)
+        findings = self.detect_texts([(i, text) for i, (_, text) in enumerate(parts, start=1)], progress)
+        for f in findings:
+            f.explanation["part"] = parts[(f.page or 1) - 1][0]
+            f.page = None
+        return ScanResult(path=path, kind="docx", pages=1, findings=findings,
+                          notes=[f"parts read: {', '.join(sorted({p for p, _ in parts}))}"])
 
     def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None,
                  cache: PageCache | None = None) -> ScanResult:

@@ -8,14 +8,17 @@ from redact.exceptions import BadInputError, TooLargeError
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".eml"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES | DOCX_SUFFIXES
 
 
 def kind_of(path: Path) -> str:
-    """``pdf`` or ``text`` by the file name; anything else is refused."""
+    """``pdf``, ``docx`` or ``text`` by the file name; anything else is refused."""
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
         return "pdf"
+    if suffix in DOCX_SUFFIXES:
+        return "docx"
     if suffix in TEXT_SUFFIXES:
         return "text"
     raise BadInputError(

@@ -317,8 +317,9 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
         emit_json([dict(r) | {"boxes": json.loads(r["boxes"]), "explanation": json.loads(r["explanation"])}
                    for r in rows])
         return
-    _table(["id", "document", "page", "type", "text", "score", "found by", "proposed", "why", "status"],
-           [[r["id"], r["document"], r["page"] or "", r["type"], r["decided_text"] or r["text"],
+    _table(["id", "document", "page/part", "type", "text", "score", "found by", "proposed", "why", "status"],
+           [[r["id"], r["document"], r["page"] or json.loads(r["explanation"]).get("part", ""), r["type"],
+             r["decided_text"] or r["text"],
              f"{r['score']:.2f}", r["recogniser"], r["proposed_action"], r["policy_reason"], r["status"]]
             for r in rows])
 
@@ -563,6 +564,10 @@ def explain(case_dir: Path, finding_id: int, as_json: bool) -> None:
         lines.append(f"  also found: {', '.join(exp['also_found_by'])}")
     if exp.get("title"):
         lines.append(f"  title kept visible: {exp['title']}")
+    if exp.get("part"):
+        lines.append(f"  part:       {exp['part']}")
+    if exp.get("source") == "ocr":
+        lines.append(f"  read by OCR (lowest line confidence on the page {exp.get('ocr_confidence')})")
     lines.append(f"  policy:     {data['policy_reason']}")
     lines.append(f"  proposed:   {data['proposed_action']} ({data['exemption']}); status {data['status']}")
     for d in data["decisions"]:

@@ -22,6 +22,7 @@ def test_name_in_an_image_is_found_and_burned_out(tmp_path: Path, scanner, setti
     phones = "".join(f.text for f in result.findings if f.type == "PHONE").replace(" ", "")
     assert "Ottoline" in people and "Brackenridge" in people and PHONE.replace(" ", "") in phones
     assert any("OCR" in n for n in result.notes)
+    assert all(f.explanation.get("source") == "ocr" and f.explanation["ocr_confidence"] > 0 for f in result.findings)
     before = pymupdf.open(src)[0].get_pixmap(clip=pymupdf.Rect(72, 100, 372, 140)).samples
     out = tmp_path / "out.pdf"
     outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)

@@ -235,6 +235,9 @@ def attach_boxes(cache: PageCache, findings: list[Finding]) -> None:
         pt = cache.get(page_no)
         for f in found:
             f.boxes = merge_line_boxes(pt.span_boxes(f.start, f.end))
+            if pt.ocr_from is not None and f.start >= pt.ocr_from:
+                f.explanation["source"] = "ocr"
+                f.explanation["ocr_confidence"] = round(pt.ocr_confidence or 0.0, 3)
 
 
 def _chunk(texts: list[tuple[int | None, str]], size: int) -> tuple[list[str], list[tuple[int, int]]]:

@@ -17,6 +17,12 @@ for kind in pdf txt scanned; do
   echo "-- kind $kind"
   python3 "$SHARED/corpus/score.py" "$SHARED/corpus/dev/gold.jsonl" "$OUT/dev.jsonl" --kind "$kind" | tail -n +4
 done
+echo "-- kind docx, all parts (comments, properties)"
+python3 "$SHARED/corpus/score.py" "$SHARED/corpus/dev/gold.jsonl" "$OUT/dev.jsonl" --kind docx --parts all | tail -n +4
+for kind in pdf txt; do
+  echo "-- s40 policy on $kind: public items proposed keep"
+  $P scripts/public_flags.py "$SHARED/corpus/dev/gold.jsonl" "$OUT/dev.jsonl" "$kind"
+done
 echo "== corpus/presidio_synth"
 $R -q scan "$SHARED/corpus/presidio_synth/docs" --format jsonl > "$OUT/synth.jsonl"
 python3 "$SHARED/corpus/score.py" "$SHARED/corpus/presidio_synth/gold.jsonl" "$OUT/synth.jsonl" --kind txt | tail -n +4

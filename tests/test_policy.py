@@ -26,6 +26,14 @@ def classify(scanner: Scanner, text: str) -> dict[str, tuple[bool, str]]:
         ("In an emergency call 999.", "999", True, "public contact"),
         ("Switchboard: 01632 960000", "01632 960000", True, "team or service line"),
         ("Ambrose Kettleworth, direct line 01632 960412", "01632 960412", False, "direct line"),
+        ("Apologies were received from Councillors\nOrla Penhallow, Idris Quennell and Tamsin Oakshott.",
+         "Tamsin Oakshott", True, "listed after 'Councillors'"),
+        ("The Chief Constable – Imelda Carraway is the controller.", "Imelda Carraway", True, "chief officer"),
+        ("Write to clerk@westshire-pa.example about it.", "clerk@westshire-pa.example", True, "mailbox"),
+        ("Please call us on 01632 960222.\nWhen you call the Disclosure Team quote your reference.",
+         "01632 960222", True, "team or service line"),
+        ("Contact: Democratic Services  01632 960333\nEmail: democratic.services@eastmoor.example",
+         "01632 960333", True, "team or service line"),
     ],
 )
 def test_policy_rules(scanner: Scanner, text: str, item: str, public: bool, reason: str) -> None:
@@ -33,6 +41,13 @@ def test_policy_rules(scanner: Scanner, text: str, item: str, public: bool, reas
     assert item in result, result
     assert result[item][0] is public
     assert reason in result[item][1]
+
+
+def test_members_list_ends_at_the_sentence(scanner: Scanner) -> None:
+    text = "Councillors Orla Penhallow and Idris Quennell attended. Later Ambrose Kettleworth spoke."
+    result = classify(scanner, text)
+    assert result["Idris Quennell"][0] is True
+    assert result["Ambrose Kettleworth"][0] is False
 
 
 def test_surname_of_public_person_stays_public(scanner: Scanner) -> None:

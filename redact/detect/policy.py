@@ -26,6 +26,11 @@ class Policy:
         ranks = s40.public_ranks()
         self.rank_re = _title_regex(ranks)
         self.elected_re = _title_regex(s40.elected_titles)
+        plural = sorted(s40.elected_titles_plural, key=len, reverse=True)
+        self.members_re = regex.compile(
+            r"\b(" + "|".join(regex.escape(t) for t in plural) + r")\.?[ \t\n]+"
+            r"(?:[A-Z][\w'’.-]*[ \t]*|(?:de|van|von|der|ten|le|la|du)[ \t]+|,[ \t]*|and[ \t]+|&[ \t]+|\n)*$"
+        ) if plural else None
         self.mailbox_re = (
             regex.compile("(?i)^(?:" + "|".join(s40.public_mailboxes) + ")$") if s40.public_mailboxes else None
         )
@@ -57,6 +62,11 @@ class Policy:
             if m:
                 self._public(f, f"elected office ({m.group(1)})")
                 return
+        if self.members_re is not None:
+            m = self.members_re.search(text[max(0, f.start - 400) : f.start])
+            if m:
+                self._public(f, f"elected office (listed after '{m.group(1)}')")
+                return
         f.public = False
         f.policy_reason = "personal: name of staff or a member of the public (default)"
 
@@ -75,9 +85,12 @@ class Policy:
         if digits in self.public_numbers:
             self._public(f, f"public contact number ({f.text.strip()})")
             return
+        # the number's line and the next one ("... on 01632 960000.\nWhen contacting the FOI Team ...")
         line_start = text.rfind("\n", 0, f.start) + 1
         line_end = text.find("\n", f.end)
         line_end = len(text) if line_end < 0 else line_end
+        next_end = text.find("\n", line_end + 1)
+        line_end = len(text) if next_end < 0 else next_end
         line = text[line_start:line_end]
         if self.team_re is not None:
             m = self.team_re.search(line)
@@ -105,7 +118,7 @@ def _title_regex(titles: list[str]) -> regex.Pattern[str] | None:
     body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
     # the title must sit right before the name, allowing other titles/initials between
     return regex.compile(
-        rf"(?<![\w/])(?:[AT]/)?({body})\.?[ \t]+(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"
+        rf"(?<![\w/])(?:[AT]/)?({body})\.?(?:[ \t]*[–—:,-])?[ \t]+(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"
         rf"(?:[A-Z]\.?[ \t]*){{0,3}}[A-Z][\w'’-]*"
         rf"(?:[ \t]+[A-Z][\w'’-]*)*\s*$"
     )

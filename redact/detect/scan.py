@@ -129,7 +129,8 @@ class Scanner:
                 progress(1)
         for i, (_, text) in enumerate(texts):
             found = merge_overlaps(page_results[i])
-            for f in found:
+            # phones last: a team line is told by the names and mailboxes around it
+            for f in sorted(found, key=lambda f: f.type == "PHONE"):
                 self.policy.classify(f, text, found)
             per_page.append(found)
         self._propagate(texts, per_page, common)

@@ -102,7 +102,8 @@ def redact_and_verify(
                 if own:
                     pdf.close()
             applied.notes.extend(notes)
-            report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine())
+            report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine(),
+                                boxes=applied.boxes)
         elif kind_of(source) == "docx":
             applied = redact_docx(source, plan, tmp, settings.max_file_mb)
             report = verify_docx(tmp, expectations(applied))

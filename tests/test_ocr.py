@@ -32,3 +32,25 @@ def test_name_in_an_image_is_found_and_burned_out(tmp_path: Path, scanner, setti
     again = page_text(page, shared_engine())
     assert "Brackenridge" not in again.text and "960545" not in again.text.replace(" ", "")
     assert "Statement received from the witness" in again.text
+
+
+def test_image_only_page_has_the_name_removed_from_its_pixels(tmp_path: Path, scanner, settings) -> None:
+    """A scanned page (one image, no text layer at all) holding a name."""
+    from tests.pdfs import text_in_image_pdf
+
+    picture = text_in_image_pdf(tmp_path / "pic.pdf", "Witness Ottoline Brackenridge")
+    pix = pymupdf.open(picture)[0].get_pixmap(dpi=150, clip=pymupdf.Rect(72, 60, 400, 150))
+    scan = pymupdf.open()
+    page = scan.new_page(width=328, height=90)
+    page.insert_image(page.rect, pixmap=pix)
+    src = tmp_path / "scan.pdf"
+    scan.save(src)
+    assert pymupdf.open(src)[0].get_text().strip() == ""  # no text layer at all
+    result = scanner.scan_file(src)
+    assert "Brackenridge" in " ".join(f.text for f in result.findings if f.type == "PERSON")
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
+    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    assert {c.name for c in outcome.report.checks} >= {"boxes_filled", "text"}
+    again = page_text(pymupdf.open(out)[0], shared_engine())
+    assert "Brackenridge" not in again.text.replace(" ", "")

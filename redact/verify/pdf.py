@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pymupdf
 
-from redact.geometry import fingerprint
+from redact.geometry import Box, fingerprint
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import page_text
 from redact.models import PageText
@@ -31,6 +31,7 @@ def verify_pdf(
     under: dict[int, list[set[tuple[str, float, float]]]] | None = None,
     password: str | None = None,
     ocr: OcrEngine | None = None,
+    boxes: dict[int, list[tuple[Box, str]]] | None = None,
 ) -> VerifyReport:
     """Run every check on ``path``; the report says which failed and why."""
     report = VerifyReport(file=str(path))
@@ -48,6 +49,7 @@ def verify_pdf(
         _check_text(texts, expectations, report, ocr is not None)
         _check_bytes(doc, expectations, report)
         _check_under_boxes(texts, under or {}, report)
+        _check_boxes_filled(doc, boxes or {}, report)
         _check_structure(doc, data, expectations, report)
     finally:
         doc.close()
@@ -198,6 +200,25 @@ def _check_under_boxes(texts: list[PageText], under: dict[int, list[set[tuple[st
                 problems.append(f"page {number}: {len(left)} character(s) still under a box ({''.join(left)[:20]!r})")
     total = sum(len(k) for boxes in under.values() for k in boxes)
     report.add("under_boxes", problems, f"{total} covered character(s) gone")
+
+
+def _check_boxes_filled(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box, str]]],
+                        report: VerifyReport) -> None:
+    """Render every box: at least half of it must be the black fill (the rest
+    is the white exemption label and its anti-aliasing)."""
+    problems = []
+    for number, page_boxes in boxes.items():
+        page = doc[number - 1]
+        for box, _code in page_boxes:
+            rect = pymupdf.Rect(box) & page.rect
+            if rect.is_empty or rect.width < 1 or rect.height < 1:
+                continue
+            pix = page.get_pixmap(clip=rect, dpi=144, colorspace=pymupdf.csGRAY, annots=False)
+            samples = pix.samples
+            dark = sum(1 for v in samples if v < 64) / max(1, len(samples))
+            if dark < 0.5:
+                problems.append(f"page {number}: box at {tuple(round(v) for v in box)} is only {dark:.0%} filled")
+    report.add("boxes_filled", problems, f"{sum(len(b) for b in boxes.values())} box(es) render filled")
 
 
 def _check_structure(doc: pymupdf.Document, data: bytes, expectations: list[Expectation],

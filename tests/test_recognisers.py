@@ -117,3 +117,11 @@ def test_organisations_are_not_people(scanner: Scanner, org: str) -> None:
 def test_name_glued_to_previous_word(scanner: Scanner) -> None:
     found = {(f.type, f.text) for f in scanner.detect_texts([(None, "Please ring number01632 960545 today.")])}
     assert ("PHONE", "01632 960545") in found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mobile +1-984-182-0190 (US office).", {("PHONE", "+1-984-182-0190")}),
+    ("Date: Fri, 19 Dec 2025 09:14:00 +0000", set()),  # a time zone, not a phone
+])
+def test_international_numbers(scanner: Scanner, text: str, expected: set) -> None:
+    assert {(f.type, f.text) for f in scanner.detect_texts([(None, text)])} == expected

@@ -7,6 +7,7 @@ reason, and the batch's own exit code says whether anything failed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -21,13 +22,14 @@ from typing import Any
 
 from redact import __version__
 from redact.apply.plan import plan_from_findings
+from redact.case import sha256_file
 from redact.config import Settings
 from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner
 from redact.exceptions import ExitCode, RedactError
 from redact.ingest import SUPPORTED_SUFFIXES, kind_of
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
-from redact.process import redact_and_verify, write_json
+from redact.process import redact_and_verify, sha256_bytes, write_json
 
 REPORTS = "redact-reports"
 SUMMARY = "redact-summary.json"
@@ -50,6 +52,7 @@ class FileResult:
     output: str | None = None
     sha256: str | None = None
     notes: list[str] = field(default_factory=list)
+    reused: str | None = None  # "unchanged" (kept from an earlier run) or "identical to <file>"
 
 
 _WORKER: dict[str, Any] = {}
@@ -67,7 +70,8 @@ def discover(in_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: (-p.stat().st_size, str(p)))
 
 
-def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: str | None) -> FileResult:
+def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: str | None,
+                 input_sha256: str = "") -> FileResult:
     """Scan, decide, apply and verify one file (runs inside a worker)."""
     scanner: Scanner = _WORKER["scanner"]
     settings = scanner.settings
@@ -100,6 +104,7 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
         result.notes = scan.notes + outcome.applied.notes
         result.sha256 = outcome.sha256
         report = {"file": rel, "tool_version": __version__, "rules_digest": scanner.rules.digest,
+                  "input_sha256": input_sha256, "pages": result.pages, "findings_by_type": result.findings,
                   "findings": [f.to_json(rel, Path(rel).stem) for f in scan.findings],
                   **outcome.summary(), "notes": result.notes}
         write_json(out_dir / REPORTS / f"{rel}.json", report)
@@ -146,16 +151,34 @@ def run_batch(
         if on_file:
             on_file(r)
 
-    jobs = [(p, p.relative_to(in_dir).as_posix()) for p in files]
+    jobs: list[tuple[Path, str, str]] = []
+    first_of: dict[str, str] = {}
+    copies: list[tuple[str, str]] = []
+    for path in files:
+        rel = path.relative_to(in_dir).as_posix()
+        digest = sha256_file(path)
+        kept = _unchanged(out_dir, rel, digest, rules.digest)
+        if kept is not None:
+            done(kept)
+        elif digest in first_of:
+            copies.append((rel, first_of[digest]))
+        else:
+            first_of[digest] = rel
+            jobs.append((path, rel, digest))
     try:
-        if n == 1:
+        if not jobs:
+            pass  # everything is unchanged or a copy: no model to load
+        elif n == 1 or len(jobs) == 1:
             _init_worker(settings, rules)
-            for path, rel in jobs:
-                done(process_file(path, rel, out_dir, work_dir, password))
+            for path, rel, digest in jobs:
+                done(process_file(path, rel, out_dir, work_dir, password, digest))
         else:
             _run_pool(jobs, n, settings, rules, out_dir, work_dir, password, done)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+    by_file = {r.file: r for r in results}
+    for rel, original in copies:
+        done(_copy_result(out_dir, rel, original, by_file.get(original)))
     elapsed = time.perf_counter() - started
     pages = sum(r.pages for r in results)
     findings: Counter[str] = Counter()
@@ -169,6 +192,8 @@ def run_batch(
         "workers": n,
         "files": len(results),
         "ok": sum(r.status == "ok" for r in results),
+        "unchanged": sum(r.reused == "unchanged" for r in results),
+        "identical": sum(bool(r.reused and r.reused.startswith("identical")) for r in results),
         "failed": sum(r.status != "ok" for r in results),
         "pages": pages,
         "seconds": round(elapsed, 2),
@@ -182,7 +207,46 @@ def run_batch(
     return summary
 
 
-def _run_pool(jobs: list[tuple[Path, str]], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
+def _unchanged(out_dir: Path, rel: str, input_sha256: str, rules_digest: str) -> FileResult | None:
+    """The earlier result for ``rel`` if its input, rules and tool version are
+    the same and its verified output is still there, untouched."""
+    report_path = out_dir / REPORTS / f"{rel}.json"
+    output = out_dir / rel
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (report.get("input_sha256") != input_sha256 or report.get("rules_digest") != rules_digest
+            or report.get("tool_version") != __version__ or not report.get("verified")
+            or not output.is_file() or sha256_bytes(output) != report.get("sha256")):
+        return None
+    return FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok), pages=int(report.get("pages", 0)),
+                      findings=dict(report.get("findings_by_type", {})), boxes=int(report.get("boxes", 0)),
+                      output=str(output), sha256=report.get("sha256"), reused="unchanged",
+                      notes=["unchanged since an earlier run (same input, rules and version): kept"])
+
+
+def _copy_result(out_dir: Path, rel: str, original: str, first: FileResult | None) -> FileResult:
+    """A file identical to one already processed in this batch gets its output."""
+    if first is None or first.status != "ok":
+        reason = first.message if first else "the identical file was not processed"
+        return FileResult(file=rel, status="failed", exit_code=first.exit_code if first else int(ExitCode.other_error),
+                          message=f"identical to {original}: {reason}", reused=f"identical to {original}")
+    target = out_dir / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    shutil.copyfile(out_dir / original, tmp)
+    tmp.replace(target)
+    report = json.loads((out_dir / REPORTS / f"{original}.json").read_text(encoding="utf-8"))
+    report["file"] = rel
+    report["notes"] = [*report.get("notes", []), f"identical to {original}: its redacted output is reused"]
+    write_json(out_dir / REPORTS / f"{rel}.json", report)
+    return FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok), pages=first.pages,
+                      findings=dict(first.findings), boxes=first.boxes, output=str(target), sha256=first.sha256,
+                      reused=f"identical to {original}", notes=[f"identical to {original}"])
+
+
+def _run_pool(jobs: list[tuple[Path, str, str]], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
               work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
     ctx = get_context("spawn")
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
@@ -192,8 +256,8 @@ def _run_pool(jobs: list[tuple[Path, str]], n: int, settings: Settings, rules: R
         try:
             while queue or pending:
                 while queue and len(pending) < n * 2:
-                    path, rel = queue.pop(0)
-                    pending[pool.submit(process_file, path, rel, out_dir, work_dir, password)] = rel
+                    path, rel, digest = queue.pop(0)
+                    pending[pool.submit(process_file, path, rel, out_dir, work_dir, password, digest)] = rel
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     rel = pending.pop(fut)

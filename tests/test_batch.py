@@ -120,3 +120,46 @@ def test_interrupt_leaves_nothing_partial(tmp_path: Path, settings, monkeypatch)
     left = sorted(p.name for p in (tmp_path / "out").rglob("*") if p.is_file() and p.suffix == ".pdf")
     assert len(left) == 1  # the finished file, whole; nothing partial
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".redact-work")]
+
+
+def test_rerun_skips_unchanged_files_and_redoes_the_rest(tmp_path: Path, settings) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    text_pdf(src / "a.pdf", [f"Officer {NAME} wrote this."])
+    text_pdf(src / "b.pdf", [f"Officer {NAME} wrote that, differently."])
+    shutil_copy = __import__("shutil").copyfile
+    shutil_copy(src / "a.pdf", src / "a-copy.pdf")
+    out = tmp_path / "out"
+    first = run_batch(src, out, settings, workers=1)
+    assert first["ok"] == 3 and first["identical"] == 1 and first["unchanged"] == 0
+    assert "Vandersloot" not in pymupdf.open(out / "a-copy.pdf")[0].get_text()
+    stamp = (out / "a.pdf").stat().st_mtime_ns
+    text_pdf(src / "b.pdf", [f"Officer {NAME} changed this file."])
+    second = run_batch(src, out, settings, workers=1)
+    by_file = {r["file"]: r for r in second["results"]}
+    assert by_file["a.pdf"]["reused"] == "unchanged" and by_file["b.pdf"]["reused"] is None
+    assert (out / "a.pdf").stat().st_mtime_ns == stamp
+    assert "changed this file" in pymupdf.open(out / "b.pdf")[0].get_text()
+    # a tampered output is not trusted: it is made again
+    (out / "a.pdf").write_bytes(b"tampered")
+    third = run_batch(src, out, settings, workers=1)
+    assert {r["file"]: r["reused"] for r in third["results"]}["a.pdf"] is None
+    assert pymupdf.open(out / "a.pdf").page_count == 1
+
+
+def test_changed_rules_redo_every_file(tmp_path: Path, settings) -> None:
+    import shutil
+
+    from redact.config import DEFAULT_RULES_DIR
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text_pdf(src / "a.pdf", [f"Officer {NAME} wrote this."])
+    out = tmp_path / "out"
+    run_batch(src, out, settings, workers=1)
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    with (rules / "lists.yaml").open("a") as fh:
+        fh.write("# a force's edit\n")
+    again = run_batch(src, out, settings.model_copy(update={"rules_dir": rules}), workers=1)
+    assert again["unchanged"] == 0 and again["ok"] == 1

@@ -125,3 +125,14 @@ def test_name_glued_to_previous_word(scanner: Scanner) -> None:
 ])
 def test_international_numbers(scanner: Scanner, text: str, expected: set) -> None:
     assert {(f.type, f.text) for f in scanner.detect_texts([(None, text)])} == expected
+
+
+def test_repeated_footer_read_by_ner_once_but_found_on_every_page(scanner: Scanner) -> None:
+    from redact.detect.scan import blank_repeated_lines
+
+    footer = "Prepared by Ottoline Brackenridge for the panel"
+    pages = [(i, f"Page {i} of the minutes.\n{footer}\n") for i in range(1, 6)]
+    masked = blank_repeated_lines([t for _, t in pages])
+    assert masked[0] == pages[0][1] and footer not in masked[1] and len(masked[1]) == len(pages[1][1])
+    found = [f for f in scanner.detect_texts(pages) if f.type == "PERSON"]
+    assert sorted(f.page for f in found) == [1, 2, 3, 4, 5]

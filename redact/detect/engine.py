@@ -142,15 +142,17 @@ class Detector:
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
         self.engine = engine
 
-    def analyse(self, texts: Iterable[str]) -> Iterator[list[RecognizerResult]]:
+    def analyse(self, texts: Iterable[str], ner_texts: list[str] | None = None) -> Iterator[list[RecognizerResult]]:
         """Results for each text, in order; NER reads the texts in batches.
 
         Patterns run on the text as written; NER reads a copy with capitalised
         names title-cased (same offsets), so its spans index the original.
+        ``ner_texts`` (same lengths) replaces what NER reads, e.g. with repeated
+        lines blanked.
         """
         originals = list(texts)
-        ner_texts = [truecase_capitals(t) for t in originals]
-        pipe = self.engine.process_batch(ner_texts, language="en", batch_size=NER_BATCH)
+        ner_input = [truecase_capitals(t) for t in (ner_texts if ner_texts is not None else originals)]
+        pipe = self.engine.process_batch(ner_input, language="en", batch_size=NER_BATCH)
         for original, (_, artifacts) in zip(originals, pipe, strict=True):
             yield self.analyzer.analyze(
                 text=original,

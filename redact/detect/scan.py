@@ -116,7 +116,8 @@ class Scanner:
         common = common_words(t for _, t in texts)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
-        results_by_chunk = list(self.detector.analyse(chunks)) if chunks else []
+        ner_chunks = blank_repeated_lines(chunks)
+        results_by_chunk = list(self.detector.analyse(chunks, ner_chunks)) if chunks else []
         page_results: dict[int, list[Finding]] = {i: [] for i in range(len(texts))}
         for chunk_text, (index, offset), results in zip(chunks, owners, results_by_chunk, strict=True):
             page_no = texts[index][0]
@@ -195,6 +196,41 @@ class Scanner:
                     f.policy_reason = f"public: same person as {source.text!r} ({source.policy_reason})"
                 added.append(f)
             found.extend(added)
+
+
+REPEAT_MIN_PAGES = 3
+
+
+def blank_repeated_lines(texts: list[str]) -> list[str]:
+    """NER's copy of the texts, with every line that repeats on three or more
+    pages (headers, footers, letterheads) blanked after its first occurrence.
+
+    Offsets are kept (spaces replace the characters). Patterns still read
+    every copy, and a name NER finds in the first copy is found again in the
+    others by the document-wide repeat pass, so NER reads each such line once.
+    """
+    if len(texts) < REPEAT_MIN_PAGES:
+        return texts
+    counts: dict[str, int] = {}
+    for t in texts:
+        for line in {ln.strip() for ln in t.split("\n")}:
+            if len(line) > 3:
+                counts[line] = counts.get(line, 0) + 1
+    repeated = {line for line, n in counts.items() if n >= REPEAT_MIN_PAGES}
+    if not repeated:
+        return texts
+    seen: set[str] = set()
+    out = []
+    for t in texts:
+        lines = t.split("\n")
+        for i, line in enumerate(lines):
+            key = line.strip()
+            if key in repeated:
+                if key in seen:
+                    lines[i] = " " * len(line)
+                seen.add(key)
+        out.append("\n".join(lines))
+    return out
 
 
 def make_consistent(findings: list[Finding]) -> None:

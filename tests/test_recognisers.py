@@ -136,3 +136,22 @@ def test_repeated_footer_read_by_ner_once_but_found_on_every_page(scanner: Scann
     assert masked[0] == pages[0][1] and footer not in masked[1] and len(masked[1]) == len(pages[1][1])
     found = [f for f in scanner.detect_texts(pages) if f.type == "PERSON"]
     assert sorted(f.page for f in found) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("The force made payments to the charity Common Purpose last year.", None),
+    ("The City Deal board met on Tuesday.", None),
+    ("Rapid Intervention Vehicles were trialled at two stations.", None),
+    ("The report was written by Mark Brown for the panel.", "Mark Brown"),  # a first name keeps it
+    ("The report was written by Ottoline Brackenridge for the panel.", "Ottoline Brackenridge"),
+])
+def test_title_case_phrases_are_not_people(scanner: Scanner, text: str, person: str | None) -> None:
+    people = [f.text for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"]
+    assert people == ([person] if person else [])
+
+
+def test_name_inside_a_rejected_longer_span_survives(scanner: Scanner) -> None:
+    # the model's span runs on into an organisation word; the titled name inside it must stay
+    found = {f.text for f in scanner.detect_texts([(None, "Records held by DS Brackenridge Records Unit.")])
+             if f.type == "PERSON"}
+    assert any("Brackenridge" in text for text in found)

@@ -12,11 +12,12 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import regex
 import spacy
-from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
@@ -67,6 +68,23 @@ class _InstalledSpacyEngine(SpacyNlpEngine):
 
     def load(self) -> None:
         """Already loaded in ``__init__``."""
+
+
+@contextmanager
+def _keep_contained_results() -> Iterator[None]:
+    """Stop Presidio dropping a result contained in a longer one.
+
+    Presidio keeps only the longer of two nested spans ('DS Holloway' inside
+    the model's 'DS Holloway Records'); when the clean-up later rejects the
+    longer span as an organisation or a phrase, the name inside it would be
+    lost. Our own ``merge_overlaps`` resolves nesting after that clean-up.
+    """
+    original = EntityRecognizer.remove_duplicates
+    EntityRecognizer.remove_duplicates = staticmethod(lambda results: results)
+    try:
+        yield
+    finally:
+        EntityRecognizer.remove_duplicates = original
 
 
 def truecase_capitals(text: str) -> str:
@@ -154,13 +172,15 @@ class Detector:
         ner_input = [truecase_capitals(t) for t in (ner_texts if ner_texts is not None else originals)]
         pipe = self.engine.process_batch(ner_input, language="en", batch_size=NER_BATCH)
         for original, (_, artifacts) in zip(originals, pipe, strict=True):
-            yield self.analyzer.analyze(
-                text=original,
-                language="en",
-                nlp_artifacts=artifacts,
-                return_decision_process=True,
-                score_threshold=self.settings.score_threshold,
-            )
+            with _keep_contained_results():
+                results = self.analyzer.analyze(
+                    text=original,
+                    language="en",
+                    nlp_artifacts=artifacts,
+                    return_decision_process=True,
+                    score_threshold=self.settings.score_threshold,
+                )
+            yield results
 
     def analyse_one(self, text: str) -> list[RecognizerResult]:
         """Results for one text."""

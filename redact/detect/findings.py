@@ -23,8 +23,11 @@ WORD = regex.compile(r"[\w'’-]+")
 class FindingBuilder:
     """Post-processing that needs the rules and the document's own words."""
 
-    def __init__(self, rules: RuleSet, default_exemption: str = "s40(2)") -> None:
+    def __init__(self, rules: RuleSet, default_exemption: str = "s40(2)",
+                 english: frozenset[str] = frozenset(), first_names: frozenset[str] = frozenset()) -> None:
         self.rules = rules
+        self.english = english
+        self.first_names = first_names
         self.exemption = default_exemption
         self.allow = [
             (regex.compile(r"(?i)\A(?:" + a.pattern + r")\Z"), a.reason) for a in rules.allow
@@ -70,6 +73,8 @@ class FindingBuilder:
             span = text[start:end]
             if etype == "PERSON" and not _plausible_name(span, text, end, common_words):
                 continue
+            if etype == "PERSON" and _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
+                continue
             out.append(self._finding(etype, span, page, start, end, r))
         return out
 
@@ -92,6 +97,21 @@ class FindingBuilder:
             type=etype, text=span, page=page, start=start, end=end, score=float(r.score),
             recogniser=str(recogniser), explanation=explanation, exemption=self.exemption,
         )
+
+    def _ordinary_phrase(self, span: str) -> bool:
+        """All words ordinary English and the first not a first name."""
+        words = [w.casefold() for w in WORD.findall(span) if w[0].isalpha()]
+        if len(words) < 2 or not self.english:
+            return False  # a lone 'White' or 'Mann' may well be a surname
+        return words[0] not in self.first_names and all(self._english(w) for w in words)
+
+    def _english(self, word: str) -> bool:
+        """An ordinary English word, or the regular plural of one."""
+        if word in self.english:
+            return True
+        if word.endswith("ies") and word[:-3] + "y" in self.english:
+            return True
+        return (word.endswith("es") and word[:-2] in self.english) or (word.endswith("s") and word[:-1] in self.english)
 
     def _trim_not_name(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Cut contact labels off both ends ('Martin Smith  Tel' becomes
@@ -133,6 +153,11 @@ class FindingBuilder:
 
 
 MODEL_RECOGNISERS = {"SpacyRecognizer", "capitalised_name", "labelled_name", "signature_block"}
+PHRASE_CHECKED = {"SpacyRecognizer", "capitalised_name"}
+
+
+def _recogniser(r: RecognizerResult) -> str:
+    return str((r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
 
 
 def _model_only(r: RecognizerResult) -> bool:

@@ -13,6 +13,7 @@ import regex
 from redact.config import Settings
 from redact.detect.engine import Detector
 from redact.detect.findings import WORD, FindingBuilder, common_words, merge_overlaps
+from redact.detect.names import common_english, first_names
 from redact.detect.policy import Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
@@ -46,7 +47,8 @@ class Scanner:
         self.settings = settings
         self.rules = rules
         self.detector = detector or Detector(settings, rules)
-        self.builder = FindingBuilder(rules, settings.default_exemption)
+        self.builder = FindingBuilder(rules, settings.default_exemption, common_english(self.detector.nlp),
+                                      first_names())
         self.policy = Policy(rules)
 
     def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None) -> ScanResult:

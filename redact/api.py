@@ -15,7 +15,8 @@ from redact.config import Settings
 from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner
 from redact.exceptions import PendingError, RedactError
-from redact.process import redact_and_verify, sha256_bytes, write_json
+from redact.ingest import sha256_file
+from redact.process import redact_and_verify, write_json
 from redact.store.db import FindingFilter
 from redact.verify import Expectation, VerifyReport
 from redact.verify.docx import verify_docx
@@ -137,7 +138,7 @@ def verify_case(case: Case) -> list[VerifyReport]:
             continue
         exps = case_expectations(case, out["document_id"])
         report = _verify_any(path, exps)
-        if sha256_bytes(path) != out["sha256"]:
+        if sha256_file(path) != out["sha256"]:
             report.add("checksum", ["file changed since it was verified at apply"])
         reports.append(report)
     return reports

@@ -22,14 +22,13 @@ from typing import Any
 
 from redact import __version__
 from redact.apply.plan import plan_from_findings
-from redact.case import sha256_file
 from redact.config import Settings
 from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner
 from redact.exceptions import ExitCode, RedactError
-from redact.ingest import SUPPORTED_SUFFIXES, kind_of
+from redact.ingest import SUPPORTED_SUFFIXES, kind_of, sha256_file
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
-from redact.process import redact_and_verify, sha256_bytes, write_json
+from redact.process import redact_and_verify, write_json
 
 REPORTS = "redact-reports"
 SUMMARY = "redact-summary.json"
@@ -218,7 +217,7 @@ def _unchanged(out_dir: Path, rel: str, input_sha256: str, rules_digest: str) ->
         return None
     if (report.get("input_sha256") != input_sha256 or report.get("rules_digest") != rules_digest
             or report.get("tool_version") != __version__ or not report.get("verified")
-            or not output.is_file() or sha256_bytes(output) != report.get("sha256")):
+            or not output.is_file() or sha256_file(output) != report.get("sha256")):
         return None
     return FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok), pages=int(report.get("pages", 0)),
                       findings=dict(report.get("findings_by_type", {})), boxes=int(report.get("boxes", 0)),

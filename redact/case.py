@@ -3,7 +3,6 @@ copies of what was added) and ``out/`` (verified outputs only)."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import stat
 from dataclasses import dataclass
@@ -14,8 +13,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from redact.config import read_yaml_mapping
 from redact.exceptions import CaseError, ConfigError
-from redact.ingest import check_size, kind_of
+from redact.ingest import check_size, kind_of, sha256_file
 from redact.store.db import Store
 from redact.store.migrations import utc_now
 
@@ -149,15 +149,7 @@ def init_case(root: Path, reference: str, received: date, request_file: Path | N
         raise CaseError(f"{root} is already a case (it has {CASE_FILE})")
     if root.exists() and any(root.iterdir()):
         raise CaseError(f"{root} exists and is not empty; choose a new folder for the case")
-    request: dict[str, object] = {}
-    if request_file is not None:
-        try:
-            loaded = yaml.safe_load(request_file.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read {request_file}: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"{request_file.name} must be a mapping (requester, questions, ...)")
-        request = loaded
+    request = read_yaml_mapping(request_file, "request") if request_file is not None else {}
     try:
         info = CaseInfo.model_validate({**request, "reference": reference, "received": received,
                                         "created_at": utc_now()})
@@ -191,15 +183,6 @@ def open_case(root: Path) -> Case:
     for sub in ("originals", "out", ".work"):
         (root / sub).mkdir(exist_ok=True)
     return Case(root=root, info=info, store=Store(root / STORE_FILE))
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass

@@ -70,6 +70,17 @@ def _env_overrides() -> dict[str, Any]:
     return out
 
 
+def read_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
+    """A YAML file that must hold a mapping, or a one-line ConfigError."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{what} {path} must be a mapping of name: value")
+    return loaded
+
+
 def load_settings(config_file: Path | None = None, case_dir: Path | None = None) -> Settings:
     """Build the settings from file and environment, validated."""
     data: dict[str, Any] = {}
@@ -77,13 +88,7 @@ def load_settings(config_file: Path | None = None, case_dir: Path | None = None)
     if path is None and case_dir is not None and (case_dir / "config.yaml").is_file():
         path = case_dir / "config.yaml"
     if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read config {path}: {exc}") from exc
-        if not isinstance(loaded, dict):
-            raise ConfigError(f"config {path} must be a mapping of setting: value")
-        data.update(loaded)
+        data.update(read_yaml_mapping(path, "config"))
     data.update(_env_overrides())
     try:
         return Settings(**data)

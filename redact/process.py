@@ -7,7 +7,6 @@ deleted and never reaches the release folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from redact.apply.pdf import redact_pdf
 from redact.apply.plan import expectations
 from redact.apply.text import redact_text
 from redact.config import Settings
-from redact.ingest import kind_of
+from redact.ingest import kind_of, sha256_file
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.verify import VerifyReport
@@ -59,15 +58,6 @@ class Outcome:
             "notes": self.notes + self.applied.notes,
             "verification": self.report.to_json(),
         }
-
-
-def sha256_bytes(path: Path) -> str:
-    """SHA-256 of a file."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def redact_and_verify(
@@ -112,7 +102,7 @@ def redact_and_verify(
             out_text, applied = redact_text(text, plan)
             tmp.write_text(out_text, encoding="utf-8")
             report = verify_text(tmp, expectations(applied))
-        digest = sha256_bytes(tmp)
+        digest = sha256_file(tmp)
         if not report.ok:
             return Outcome(output=None, sha256=digest, report=report, applied=applied)
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from redact.exceptions import BadInputError, TooLargeError
@@ -43,3 +44,12 @@ def check_size(path: Path, max_file_mb: float) -> int:
             "(setting max_file_mb)"
         )
     return size
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

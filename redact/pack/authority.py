@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from redact.config import read_yaml_mapping
 from redact.exceptions import ConfigError
 
 
@@ -44,10 +44,7 @@ class Authority(_Strict):
 
 def load_authority(path: Path) -> Authority:
     """Read and validate the authority file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read authority details {path}: {exc}") from exc
+    data = read_yaml_mapping(path, "authority details")
     try:
         return Authority(**data)
     except (ValidationError, TypeError) as exc:

@@ -27,12 +27,13 @@ from redact.case import Case
 from redact.config import Settings
 from redact.detect.rules import RuleSet
 from redact.exceptions import PackError
+from redact.ingest import sha256_file
 from redact.normalise import needle_pattern, normalise
 from redact.pack.authority import load_authority
 from redact.pack.deadline import Calendar, Deadline, request_deadline
 from redact.pack.letter import build_context, choose_kind, exemptions_cited, load_template, render_letter
 from redact.pack.schedule import build_schedule, write_schedule_csv
-from redact.process import sha256_bytes, write_json
+from redact.process import write_json
 from redact.store.db import FindingFilter
 
 
@@ -79,7 +80,7 @@ def make_pack(case: Case, settings: Settings, rules: RuleSet, today: date, kind:
         if not out["verified"]:
             raise PackError(f"{doc['name']} failed verification; it cannot be released")
         path = case.root / out["path"]
-        if not path.is_file() or sha256_bytes(path) != out["sha256"]:
+        if not path.is_file() or sha256_file(path) != out["sha256"]:
             raise PackError(f"{out['path']} is missing or changed since it was verified; run 'redact apply' again")
     authority = load_authority(settings.authority_file)
     deadline, _ = case_deadline(case, settings)
@@ -167,7 +168,7 @@ def _manifest(case: Case, rules: RuleSet, work: Path, deadline: Deadline, kind: 
                                                   "first": d["decided_at"], "last": d["decided_at"]})
         r["decisions"] += 1
         r["last"] = d["decided_at"]
-    files = [{"path": f.relative_to(work).as_posix(), "sha256": sha256_bytes(f), "size": f.stat().st_size}
+    files = [{"path": f.relative_to(work).as_posix(), "sha256": sha256_file(f), "size": f.stat().st_size}
              for f in sorted(work.rglob("*")) if f.is_file()]
     return {
         "reference": case.info.reference, "generated": today.isoformat(), "tool_version": __version__,
@@ -182,6 +183,6 @@ def manifest_matches(folder: Path) -> list[str]:
     bad = []
     for f in manifest["files"]:
         path = folder / f["path"]
-        if not path.is_file() or sha256_bytes(path) != f["sha256"] or path.stat().st_size != f["size"]:
+        if not path.is_file() or sha256_file(path) != f["sha256"] or path.stat().st_size != f["size"]:
             bad.append(f["path"])
     return bad

@@ -102,7 +102,7 @@ class FindingBuilder:
         """All words ordinary English and the first not a first name."""
         words = [w.casefold() for w in WORD.findall(span) if w[0].isalpha()]
         if len(words) < 2 or not self.english:
-            return False  # a lone 'White' or 'Mann' may well be a surname
+            return False  # a lone 'White' or 'Mann' may well be a surname: recall first
         return words[0] not in self.first_names and all(self._english(w) for w in words)
 
     def _english(self, word: str) -> bool:

@@ -26,12 +26,15 @@ def normalise(text: str) -> str:
 
 def needle_pattern(target: str) -> re.Pattern[str]:
     """A regex finding ``target`` in normalised text, whitespace-flexible and
-    bounded so that a short name is not found inside a longer word. Strings
-    of six letters or more are found even glued to the word before."""
+    bounded so that a short name is not found inside a longer word. A string
+    whose first word has four letters or more is found even glued to the word
+    before ('reportjane holloway'); one that starts with an initial is not
+    ('c pratt' must not match inside 'acc pratt')."""
     norm = normalise(target)
     parts = [re.escape(p) for p in norm.split(" ") if p]
     body = r"\s*".join(parts)
-    start = "" if len(norm.replace(" ", "")) >= 6 else r"(?<!\w)"
+    first = norm.split(" ")[0] if norm else ""
+    start = "" if len(first) >= 4 and len(norm.replace(" ", "")) >= 6 else r"(?<!\w)"
     return re.compile(rf"{start}{body}(?!\w)")
 
 

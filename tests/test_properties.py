@@ -51,3 +51,11 @@ def test_normalise_joins_hyphenated_line_breaks_and_ligatures() -> None:
     assert normalise("Vander-\nsloot") == "vandersloot"
     assert normalise("ﬁnance  OFFICER") == "finance officer"
     assert not contains(normalise("Edwardian annual report"), "Ed")
+
+
+def test_needle_boundaries() -> None:
+    from redact.normalise import needle_pattern
+
+    assert needle_pattern("C Pratt").search(normalise("reviewed by ACC Pratt")) is None
+    assert needle_pattern("C Pratt").search(normalise("owner Mrs C Pratt"))
+    assert needle_pattern("Jane Holloway").search(normalise("ReportJane Holloway"))

@@ -1,0 +1,264 @@
+"""Case commands: init, add, scan, status, explain, sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from redact.cli import STATE, _table, cli, emit_json, json_option
+from redact.exceptions import (
+    BatchFailuresError,
+    RedactError,
+)
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--reference", required=True, help="The request's reference, e.g. FOI-2025-0142.")
+@click.option("--received", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Date received (YYYY-MM-DD).")
+@click.option("--request", "request_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="YAML with the requester, questions and signatory to put in case.yaml.")
+@json_option
+def init(case_dir: Path, reference: str, received: Any, request_file: Path | None, as_json: bool) -> None:
+    """Create a case folder.
+
+    Example: redact init cases/FOI-2025-0142 --reference FOI-2025-0142 --received 2025-12-19
+    """
+    from redact.case import init_case
+
+    case = init_case(case_dir, reference, received.date(), request_file)
+    case.close()
+    if as_json:
+        emit_json({"case": str(case_dir), "reference": reference, "received": str(received.date())})
+    else:
+        STATE.say(f"created case {reference} in {case_dir}")
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@json_option
+def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
+    """Copy original documents into a case (read-only, SHA-256 recorded).
+
+    Folders are walked for PDF, TXT and EML files. The same file twice is one document.
+
+    Example: redact add cases/FOI-2025-0142 policy.pdf letters/
+    """
+    from redact.case import add_file, open_case
+    from redact.ingest import SUPPORTED_SUFFIXES
+
+    settings = STATE.settings(case_dir)
+    case = open_case(case_dir)
+    paths: list[Path] = []
+    for f in files:
+        if f.is_dir():
+            paths += sorted(p for p in f.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            paths.append(f)
+    out = []
+    try:
+        for p in paths:
+            added = add_file(case, p, settings.max_file_mb)
+            out.append({"source": str(p), "document_id": added.document_id, "name": added.name,
+                        "duplicate": added.duplicate})
+            STATE.say(f"{'duplicate of' if added.duplicate else 'added'} {added.name} (id {added.document_id})")
+    finally:
+        case.close()
+    if as_json:
+        emit_json(out)
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              help="Without a case: table on stdout, or one JSON line per finding.")
+@click.option("--rescan", is_flag=True, help="In a case: scan documents again (decided findings are kept).")
+@click.option("--password", help="Password for encrypted PDFs.")
+@json_option
+def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None, as_json: bool) -> None:
+    """Detect personal data in a case, or in files and folders.
+
+    Examples:
+
+      redact scan cases/FOI-2025-0142
+
+      redact scan docs/ --format jsonl > findings.jsonl
+    """
+    from redact.api import scan_case
+    from redact.case import CASE_FILE, open_case
+    from redact.detect.rules import load_rules
+
+    if len(targets) == 1 and (targets[0] / CASE_FILE).is_file():
+        settings = STATE.settings(targets[0])
+        rules = load_rules(settings.rules_dir)
+        case = open_case(targets[0])
+        try:
+            summary = scan_case(case, settings, rules, rescan=rescan, password=password,
+                                on_doc=lambda name: STATE.say(f"scanned {name}"))
+        finally:
+            case.close()
+        if as_json:
+            emit_json(summary.documents)
+        else:
+            _table(["document", "pages", "findings", "public", "notes"],
+                   [[d["document"], d.get("pages", ""), d.get("findings", d.get("skipped", "")), d.get("public", ""),
+                     "; ".join(d.get("notes", []))] for d in summary.documents])
+        return
+    _scan_paths(targets, fmt, password, as_json)
+
+
+def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_json: bool) -> None:
+    from redact.detect.rules import load_rules
+    from redact.detect.scan import Scanner
+    from redact.ingest import SUPPORTED_SUFFIXES
+    from redact.progress import progress_bar
+
+    settings = STATE.settings()
+    rules = load_rules(settings.rules_dir)
+    files: list[Path] = []
+    for t in targets:
+        if t.is_dir():
+            files += sorted(p for p in t.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            files.append(t)
+    scanner = Scanner(settings, rules)
+    failures = 0
+    rows = []
+    with progress_bar(len(files), "scanning", quiet=STATE.quiet) as bar:
+        for path in files:
+            try:
+                result = scanner.scan_file(path, password=password)
+            except RedactError as exc:
+                if len(files) == 1:
+                    raise
+                failures += 1
+                click.echo(f"redact: error: {exc}", err=True)
+                bar.advance()
+                continue
+            for f in result.findings:
+                line = f.to_json(str(path), path.stem)
+                if fmt == "jsonl" or as_json:
+                    rows.append(line)
+                    if fmt == "jsonl":
+                        click.echo(json.dumps(line))
+                else:
+                    rows.append(line)
+            bar.advance()
+    if as_json and fmt != "jsonl":
+        emit_json(rows)
+    elif fmt == "table":
+        _table(["file", "page", "type", "text", "score", "public", "recogniser"],
+               [[Path(r["file"]).name, r["page"], r["type"], r["text"], r["score"], r["public"], r["recogniser"]]
+                for r in rows])
+    if failures:
+        raise BatchFailuresError(f"{failures} of {len(files)} file(s) could not be scanned")
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@json_option
+def status(case_dir: Path, as_json: bool) -> None:
+    """Pending, approved and rejected findings per document, and outputs.
+
+    Example: redact status cases/FOI-2025-0142
+    """
+    from redact.case import open_case
+
+    case = open_case(case_dir)
+    try:
+        counts = [dict(r) for r in case.store.status_counts()]
+        outputs = {r["document_id"]: dict(r) for r in case.store.outputs()}
+        info = case.info
+    finally:
+        case.close()
+    try:
+        from redact.pack.bundle import case_deadline
+
+        settings = STATE.settings(case_dir)
+        due, calendar = case_deadline(case, settings)
+        from datetime import date as date_
+
+        left = due.days_left(calendar, date_.today())
+        deadline_info: dict[str, Any] = {"due": (due.pi_due or due.due).isoformat(), "working_days_left": left}
+    except RedactError as exc:
+        deadline_info = {"error": str(exc)}
+    for c in counts:
+        out = outputs.get(c["id"])
+        c["output"] = out["path"] if out else None
+        c["verified"] = bool(out["verified"]) if out else None
+    if as_json:
+        emit_json({"reference": info.reference, "received": str(info.received), "deadline": deadline_info,
+                   "documents": counts})
+        return
+    STATE.say(f"case {info.reference}, received {info.received}")
+    if "due" in deadline_info:
+        left = deadline_info["working_days_left"]
+        STATE.say(f"due {deadline_info['due']}: " + (f"{left} working day(s) left" if left >= 0
+                                                     else f"[red]OVERDUE by {-left} working day(s)[/red]"))
+    _table(["id", "document", "pages", "pending", "approved", "rejected", "output", "verified"],
+           [[c["id"], c["name"], c["pages"] or "", c["pending"] or 0, c["approved"] or 0, c["rejected"] or 0,
+             c["output"] or "-", {True: "yes", False: "FAILED", None: "-"}[c["verified"]]] for c in counts])
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("finding_id", type=int)
+@json_option
+def explain(case_dir: Path, finding_id: int, as_json: bool) -> None:
+    """Why a finding was made, and why the policy proposed redact or keep.
+
+    Example: redact explain cases/FOI-2025-0142 12
+    """
+    from redact.api import explain as explain_finding
+    from redact.case import open_case
+
+    case = open_case(case_dir)
+    try:
+        data = explain_finding(case, finding_id)
+    finally:
+        case.close()
+    if as_json:
+        emit_json(data)
+        return
+    exp = data["explanation"]
+    lines = [
+        f"finding {data['id']}: {data['type']} {data['text']!r} in {data['document']} page {data['page']}",
+        f"  found by:   {data['recogniser']} (score {data['score']:.2f})",
+    ]
+    if exp.get("pattern_name"):
+        lines.append(f"  pattern:    {exp['pattern_name']}")
+    if exp.get("textual_explanation"):
+        lines.append(f"  because:    {exp['textual_explanation']}")
+    if exp.get("supportive_context_word"):
+        lines.append(f"  context:    {exp['supportive_context_word']}")
+    if exp.get("also_found_by"):
+        lines.append(f"  also found: {', '.join(exp['also_found_by'])}")
+    if exp.get("title"):
+        lines.append(f"  title kept visible: {exp['title']}")
+    if exp.get("part"):
+        lines.append(f"  part:       {exp['part']}")
+    if exp.get("source") == "ocr":
+        lines.append(f"  read by OCR (lowest line confidence on the page {exp.get('ocr_confidence')})")
+    lines.append(f"  policy:     {data['policy_reason']}")
+    lines.append(f"  proposed:   {data['proposed_action']} ({data['exemption']}); status {data['status']}")
+    for d in data["decisions"]:
+        lines.append(f"  decision:   {d['action']} by {d['reviewer']} at {d['decided_at']}: {d['reason']}")
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def sample(folder: Path) -> None:
+    """Write the synthetic sample documents (invented people) used by 'make demo'.
+
+    Example: redact sample build/sample-inputs
+    """
+    from redact.sample import write_sample_case_inputs, write_sample_request
+
+    for path in write_sample_case_inputs(folder):
+        click.echo(str(path))
+    click.echo(str(write_sample_request(folder.parent / "request.yaml")))

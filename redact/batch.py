@@ -26,7 +26,7 @@ from redact.config import Settings
 from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner
 from redact.exceptions import ExitCode, RedactError
-from redact.ingest import SUPPORTED_SUFFIXES, kind_of, sha256_file
+from redact.ingest import kind_of, sha256_file, supported_files
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.process import redact_and_verify, write_json
 
@@ -64,9 +64,7 @@ def _init_worker(settings: Settings, rules: RuleSet) -> None:
 def discover(in_dir: Path) -> list[Path]:
     """Every supported file under ``in_dir``, largest first (so the long
     ones start early and the workers finish together)."""
-    files = [p for p in in_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-             and not any(part.startswith(".") for part in p.relative_to(in_dir).parts)]
-    return sorted(files, key=lambda p: (-p.stat().st_size, str(p)))
+    return sorted(supported_files([in_dir]), key=lambda p: (-p.stat().st_size, str(p)))
 
 
 def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: str | None,

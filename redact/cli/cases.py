@@ -49,16 +49,11 @@ def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
     Example: redact add cases/FOI-2025-0142 policy.pdf letters/
     """
     from redact.case import add_file, open_case
-    from redact.ingest import SUPPORTED_SUFFIXES
+    from redact.ingest import supported_files
 
     settings = STATE.settings(case_dir)
     case = open_case(case_dir)
-    paths: list[Path] = []
-    for f in files:
-        if f.is_dir():
-            paths += sorted(p for p in f.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-        else:
-            paths.append(f)
+    paths = supported_files(list(files))
     out = []
     try:
         for p in paths:
@@ -114,17 +109,12 @@ def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None
 def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_json: bool) -> None:
     from redact.detect.rules import load_rules
     from redact.detect.scan import Scanner
-    from redact.ingest import SUPPORTED_SUFFIXES
+    from redact.ingest import supported_files
     from redact.progress import progress_bar
 
     settings = STATE.settings()
     rules = load_rules(settings.rules_dir)
-    files: list[Path] = []
-    for t in targets:
-        if t.is_dir():
-            files += sorted(p for p in t.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-        else:
-            files.append(t)
+    files = supported_files(list(targets))
     scanner = Scanner(settings, rules)
     failures = 0
     rows = []

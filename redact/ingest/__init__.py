@@ -53,3 +53,16 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def supported_files(paths: list[Path]) -> list[Path]:
+    """Files as given, and the supported files under any folder given (hidden
+    folders and files skipped), in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                      and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    return out

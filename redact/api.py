@@ -135,6 +135,10 @@ def verify_case(case: Case) -> list[VerifyReport]:
     for out in case.store.outputs():
         path = case.root / out["path"]
         if not path.exists():
+            report = VerifyReport(file=str(path))
+            why = "it failed verification at apply" if not out["verified"] else "it was removed after apply"
+            report.add("output", [f"{out['document']} has no released output: {why}"])
+            reports.append(report)
             continue
         exps = case_expectations(case, out["document_id"])
         report = _verify_any(path, exps)

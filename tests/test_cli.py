@@ -278,3 +278,13 @@ def test_sample_data_is_invented() -> None:
 
     domains = re.findall(r"[\w.+-]+@([\w.-]+)", text)
     assert domains and all(d.rstrip(".").endswith((".example", "example.com", "example.org")) for d in domains)
+
+
+def test_verify_case_fails_when_a_released_output_is_missing(case: Path) -> None:
+    invoke("approve", str(case), "--all-pending", "--personal")
+    invoke("reject", str(case), "--all-pending", "--public")
+    assert invoke("apply", str(case))[0] == 0
+    (case / "out" / "acknowledgement-letter.pdf").unlink()
+    code, out, err = invoke("verify", str(case))
+    assert code == ExitCode.verify_failed
+    assert "no released output" in out

@@ -219,18 +219,13 @@ def explain(case_dir: Path, finding_id: int, as_json: bool) -> None:
         f"finding {data['id']}: {data['type']} {data['text']!r} in {data['document']} page {data['page']}",
         f"  found by:   {data['recogniser']} (score {data['score']:.2f})",
     ]
-    if exp.get("pattern_name"):
-        lines.append(f"  pattern:    {exp['pattern_name']}")
-    if exp.get("textual_explanation"):
-        lines.append(f"  because:    {exp['textual_explanation']}")
-    if exp.get("supportive_context_word"):
-        lines.append(f"  context:    {exp['supportive_context_word']}")
-    if exp.get("also_found_by"):
-        lines.append(f"  also found: {', '.join(exp['also_found_by'])}")
-    if exp.get("title"):
-        lines.append(f"  title kept visible: {exp['title']}")
-    if exp.get("part"):
-        lines.append(f"  part:       {exp['part']}")
+    for key, label in [("pattern_name", "pattern"), ("textual_explanation", "because"),
+                       ("supportive_context_word", "context"), ("also_found_by", "also found"),
+                       ("title", "title kept visible"), ("part", "part")]:
+        value = exp.get(key)
+        if value:
+            text = ", ".join(value) if isinstance(value, list) else value
+            lines.append(f"  {label + ':':11} {text}")
     if exp.get("source") == "ocr":
         lines.append(f"  read by OCR (lowest line confidence on the page {exp.get('ocr_confidence')})")
     lines.append(f"  policy:     {data['policy_reason']}")

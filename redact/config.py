@@ -44,6 +44,8 @@ class Settings(BaseModel):
     max_pages: int = Field(20000, gt=0, description="Refuse PDFs with more pages than this.")
     max_file_mb: float = Field(2048, gt=0, description="Refuse inputs larger than this (MB).")
     ner_chunk_chars: int = Field(100_000, gt=1000, description="Longest text given to NER at once.")
+    ner_focus: bool = Field(True, description="NER reads only sentences where a name could be (faster; "
+                            "false = NER reads everything).")
     box_label: bool = Field(True, description="Print the exemption code inside each box.")
     ocr: bool = Field(True, description="Read text in images (scans, photos) with OCR.")
 

@@ -7,6 +7,7 @@ runs of whitespace, or a word hyphenated across a line break.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -45,6 +46,7 @@ def contains(haystack_normalised: str, target: str) -> bool:
     return needle_pattern(target).search(haystack_normalised) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def line_pattern(target: str) -> re.Pattern[str]:
     """A case-insensitive regex for ``target`` in raw page text: any run of
     whitespace between words, and an optional hyphenated line break inside a

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 import regex
 
 from redact.apply import Applied, Plan, StringTarget
-from redact.geometry import Box, centre_inside, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
+from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
 from redact.models import PageText
@@ -44,13 +45,15 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         if not boxes:
             continue
         applied.under[number] = fingerprints_under(pt or page_text(page, cache.ocr), [b for b, _ in boxes])
-        for box, code in boxes:
-            _add_box(page, box, code, label)
+        for box, _ in boxes:
+            _add_box(page, box)
         page.apply_redactions(
             images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
             graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
+        if label:
+            _draw_labels(page, boxes)
         applied.boxes[number] = boxes
         if number in plan.whole_pages:
             applied.whole_pages[number] = plan.whole_pages[number]
@@ -88,9 +91,8 @@ class TargetIndex:
         out: list[tuple[int, int, str]] = []
         if not self.by_key:
             return out
-        for i, ch in enumerate(text):
-            if ch.isspace() or (i and not _may_start(text[i - 1], ch)):
-                continue
+        for start in _STARTS.finditer(text):
+            i = start.start()
             candidates = self.by_key.get(self._key(text[i : i + self.KEY * 4]))
             if not candidates:
                 continue
@@ -104,12 +106,10 @@ class TargetIndex:
         return out
 
 
-def _may_start(prev: str, ch: str) -> bool:
-    """A string may start at ``ch``: after a non-word character, or glued on
-    where a digit follows a letter or a capital follows a lower-case letter."""
-    if not (prev.isalnum() and ch.isalnum()):
-        return True
-    return (ch.isupper() and (prev.islower() or prev.isdigit())) or (ch.isdigit() and prev.isalpha())
+# Where an approved string may start: after a character that is not a letter
+# or digit, at such a character itself, or glued on where a capital follows a
+# lower-case letter or digit, or a digit follows a letter.
+_STARTS = regex.compile(r"(?<![\p{L}\p{N}])\S|[^\p{L}\p{N}\s]|(?<=[\p{Ll}\p{Nd}])\p{Lu}|(?<=\p{L})\p{Nd}")
 
 
 def _page_boxes(
@@ -152,17 +152,19 @@ def fingerprints_under(pt: PageText, boxes: list[Box]) -> list[set[tuple[str, fl
     """The characters each box covers, by glyph and position. After redaction
     they must not remain at the same place; text that MuPDF merely shifted
     (its glyph advance for removed text is not always exact) is not a leak."""
-    out: list[set[tuple[str, float, float]]] = [set() for _ in boxes]
-    rows: dict[int, list[tuple[str, Box]]] = {}
-    for c, b in zip(pt.text, pt.boxes, strict=True):
-        if b is not None and not c.isspace():
-            rows.setdefault(int((b[1] + b[3]) / 2), []).append((c, b))
-    for i, box in enumerate(boxes):
-        for row in range(int(box[1]) - 1, int(box[3]) + 2):
-            for c, b in rows.get(row, ()):
-                if centre_inside(b, box):
-                    out[i].add(fingerprint(c, b))
+    chars = [(c, b) for c, b in zip(pt.text, pt.boxes, strict=True) if b is not None and not c.isspace()]
+    if not chars or not boxes:
+        return [set() for _ in boxes]
+    xy = np.array([b for _, b in chars], dtype=float)
+    cx, cy = (xy[:, 0] + xy[:, 2]) / 2, (xy[:, 1] + xy[:, 3]) / 2
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        inside = (cx >= x0 - TOLERANCE) & (cx <= x1 + TOLERANCE) & (cy >= y0 - TOLERANCE) & (cy <= y1 + TOLERANCE)
+        out.append({fingerprint(*chars[i]) for i in np.flatnonzero(inside)})
     return out
+
+
+TOLERANCE = 0.01  # as geometry.centre_inside
 
 
 def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
@@ -177,22 +179,42 @@ def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
     return out
 
 
-def _add_box(page: pymupdf.Page, box: Box, code: str, label: bool) -> None:
-    rect = pymupdf.Rect(box)
-    text = None
-    fontsize = 11.0
-    if label and code:
-        fontsize = min(11.0, max(4.0, rect.height * 0.8))
-        if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= rect.width - 1:
-            text = code
-        else:
-            fontsize = max(4.0, min(fontsize, rect.width / max(1, len(code)) * 1.6))
-            if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= rect.width - 1:
-                text = code
-    page.add_redact_annot(
-        rect, text=text, fontname=LABEL_FONT, fontsize=fontsize, align=pymupdf.TEXT_ALIGN_CENTER,
-        fill=(0, 0, 0), text_color=(1, 1, 1), cross_out=False,
-    )
+def _add_box(page: pymupdf.Page, box: Box) -> None:
+    page.add_redact_annot(pymupdf.Rect(box), fill=(0, 0, 0), cross_out=False)
+
+
+def _draw_labels(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> None:
+    """Print each box's exemption code in white inside it, where it fits.
+
+    Drawn after ``apply_redactions`` in one content stream for the page (the
+    annotation's own label costs a text-box layout per box)."""
+    shape = page.new_shape()
+    drawn = False
+    for box, code in boxes:
+        fontsize = _label_size(box, code)
+        if fontsize is None:
+            continue
+        width = pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize)
+        x = (box[0] + box[2] - width) / 2
+        y = (box[1] + box[3]) / 2 + fontsize * 0.35  # baseline that centres the capitals
+        shape.insert_text((x, y), code, fontname=LABEL_FONT, fontsize=fontsize, color=(1, 1, 1))
+        drawn = True
+    if drawn:
+        shape.commit()
+
+
+def _label_size(box: Box, code: str) -> float | None:
+    """The font size at which ``code`` fits in ``box``, or None."""
+    if not code:
+        return None
+    width, height = box[2] - box[0], box[3] - box[1]
+    fontsize = min(11.0, max(4.0, height * 0.8))
+    if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= width - 1:
+        return fontsize
+    fontsize = max(4.0, min(fontsize, width / max(1, len(code)) * 1.6))
+    if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= width - 1:
+        return fontsize
+    return None
 
 
 def _strip_links(doc: pymupdf.Document, plan: Plan, applied: Applied) -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 import regex
 import spacy
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
@@ -140,8 +141,11 @@ def _pattern_recognizers(rules: RuleSet) -> list[PatternRecognizer]:
 
 
 class Detector:
-    """One analyser per process: spaCy NER, Presidio phone matching, the UK
-    recognisers and the YAML patterns."""
+    """One analyser per process, in two halves: the rules (Presidio phone
+    matching, the UK recognisers, the YAML patterns), which are cheap and read
+    every word, and the model (spaCy NER and the capitalised-run recogniser
+    that works from its output), which is slow and reads only what the rules
+    leave unexplained (see ``ner_focus``)."""
 
     def __init__(self, settings: Settings, rules: RuleSet) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -149,39 +153,80 @@ class Detector:
         self.rules = rules
         self.nlp = load_spacy(settings.spacy_model)
         engine = _InstalledSpacyEngine(self.nlp, settings.spacy_model)
-        recognizers = [
-            SpacyRecognizer(supported_entities=["PERSON"]),
+        rule_recognizers: list[EntityRecognizer] = [
             PhoneRecognizer(supported_regions=("GB", "US")),
             UkPhoneRecognizer(),
-            CapitalisedNameRecognizer(_vocabulary_words(rules)),
             *_pattern_recognizers(rules),
         ]
-        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"])
+        model_recognizers: list[EntityRecognizer] = [
+            SpacyRecognizer(supported_entities=["PERSON"]),
+            CapitalisedNameRecognizer(_vocabulary_words(rules)),
+        ]
+        self.rules_analyzer = _analyzer(rule_recognizers, engine)
+        self.model_analyzer = _analyzer(model_recognizers, engine)
         self.engine = engine
 
-    def analyse(self, texts: Iterable[str], ner_texts: list[str] | None = None) -> Iterator[list[RecognizerResult]]:
-        """Results for each text, in order; NER reads the texts in batches.
+    def find_by_rules(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        """Pattern and phone results for each text (no model, no tokens needed)."""
+        no_tokens = NlpArtifacts(entities=[], tokens=[], tokens_indices=[], lemmas=[], nlp_engine=self.engine,
+                                 language="en")
+        return [self._analyze(self.rules_analyzer, t, no_tokens) for t in texts]
 
-        Patterns run on the text as written; NER reads a copy with capitalised
-        names title-cased (same offsets), so its spans index the original.
-        ``ner_texts`` (same lengths) replaces what NER reads, e.g. with repeated
-        lines blanked.
+    def find_by_model(self, texts: list[str], ner_texts: list[str] | None = None) -> Iterator[list[RecognizerResult]]:
+        """Model results for each text, in order; NER reads the texts in batches.
+
+        NER reads a copy with capitalised names title-cased (same offsets), so
+        its spans index the original. ``ner_texts`` (same lengths) replaces
+        what NER reads, e.g. with repeated lines or whole sentences blanked.
         """
-        originals = list(texts)
-        ner_input = [truecase_capitals(t) for t in (ner_texts if ner_texts is not None else originals)]
+        ner_input = [truecase_capitals(t) for t in (ner_texts if ner_texts is not None else texts)]
         pipe = self.engine.process_batch(ner_input, language="en", batch_size=NER_BATCH)
-        for original, (_, artifacts) in zip(originals, pipe, strict=True):
-            with _keep_contained_results():
-                results = self.analyzer.analyze(
-                    text=original,
-                    language="en",
-                    nlp_artifacts=artifacts,
-                    return_decision_process=True,
-                    score_threshold=self.settings.score_threshold,
-                )
-            yield results
+        for original, (_, artifacts) in zip(texts, pipe, strict=True):
+            yield self._analyze(self.model_analyzer, original, artifacts)
+
+    def analyse(self, texts: Iterable[str], ner_texts: list[str] | None = None) -> Iterator[list[RecognizerResult]]:
+        """Rule and model results for each text, NER reading ``ner_texts``."""
+        originals = list(texts)
+        by_rules = self.find_by_rules(originals)
+        for rule_results, model_results in zip(by_rules, self.find_by_model(originals, ner_texts), strict=True):
+            yield rule_results + model_results
 
     def analyse_one(self, text: str) -> list[RecognizerResult]:
         """Results for one text."""
         return next(iter(self.analyse([text])))
+
+    def _analyze(self, analyzer: AnalyzerEngine, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
+        with _keep_contained_results():
+            return analyzer.analyze(
+                text=text,
+                language="en",
+                nlp_artifacts=artifacts,
+                return_decision_process=True,
+                score_threshold=self.settings.score_threshold,
+            )
+
+
+class _ScoresAsFound(ContextAwareEnhancer):
+    """No score changes from surrounding words.
+
+    Presidio's default enhancer compares lemmas, which the NER-only pipeline
+    does not produce, so it could never fire; every rule already scores above
+    the threshold, and context is judged by the s40 policy and the finding
+    clean-up instead. Skipping it saves a deep copy of every result.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0,
+                         context_prefix_count=0, context_suffix_count=0)
+
+    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              recognizers: list[EntityRecognizer],
+                              context: list[str] | None = None) -> list[RecognizerResult]:
+        """Return the results unchanged."""
+        return raw_results
+
+
+def _analyzer(recognizers: list[EntityRecognizer], engine: SpacyNlpEngine) -> AnalyzerEngine:
+    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
+    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"],
+                          context_aware_enhancer=_ScoresAsFound())

@@ -11,9 +11,10 @@ import pymupdf
 import regex
 
 from redact.config import Settings
-from redact.detect.engine import Detector
+from redact.detect.engine import Detector, truecase_capitals
 from redact.detect.findings import WORD, FindingBuilder, common_words, merge_overlaps
 from redact.detect.names import common_english, first_names
+from redact.detect.ner_focus import NerFocus
 from redact.detect.policy import Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
@@ -47,9 +48,12 @@ class Scanner:
         self.settings = settings
         self.rules = rules
         self.detector = detector or Detector(settings, rules)
-        self.builder = FindingBuilder(rules, settings.default_exemption, common_english(self.detector.nlp),
-                                      first_names())
+        english, names = common_english(self.detector.nlp), first_names()
+        self.builder = FindingBuilder(rules, settings.default_exemption, english, names)
         self.policy = Policy(rules)
+        signals = [w for key in ("titles", "ranks") for phrase in rules.vocabularies.get(key, [])
+                   for w in phrase.split()]
+        self.focus = NerFocus(english, names, signals) if settings.ner_focus else None
 
     def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None) -> ScanResult:
         """Scan a PDF, text or e-mail file."""
@@ -118,8 +122,13 @@ class Scanner:
         common = common_words(t for _, t in texts)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
-        ner_chunks = blank_repeated_lines(chunks)
-        results_by_chunk = list(self.detector.analyse(chunks, ner_chunks)) if chunks else []
+        by_rules = self.detector.find_by_rules(chunks)
+        ner_chunks = [truecase_capitals(c) for c in blank_repeated_lines(chunks)]
+        if self.focus is not None:
+            spans = [[(r.start, r.end) for r in results] for results in by_rules]
+            ner_chunks = self.focus.blank(ner_chunks, common, spans)
+        by_model = self.detector.find_by_model(chunks, ner_chunks)
+        results_by_chunk = [r + m for r, m in zip(by_rules, by_model, strict=True)]
         page_results: dict[int, list[Finding]] = {i: [] for i in range(len(texts))}
         for chunk_text, (index, offset), results in zip(chunks, owners, results_by_chunk, strict=True):
             page_no = texts[index][0]
@@ -215,7 +224,7 @@ def blank_repeated_lines(texts: list[str]) -> list[str]:
         return texts
     counts: dict[str, int] = {}
     for t in texts:
-        for line in {ln.strip() for ln in t.split("\n")}:
+        for line in {_line_key(ln) for ln in t.split("\n")}:
             if len(line) > 3:
                 counts[line] = counts.get(line, 0) + 1
     repeated = {line for line, n in counts.items() if n >= REPEAT_MIN_PAGES}
@@ -226,13 +235,21 @@ def blank_repeated_lines(texts: list[str]) -> list[str]:
     for t in texts:
         lines = t.split("\n")
         for i, line in enumerate(lines):
-            key = line.strip()
+            key = _line_key(line)
             if key in repeated:
                 if key in seen:
                     lines[i] = " " * len(line)
                 seen.add(key)
         out.append("\n".join(lines))
     return out
+
+
+def _line_key(line: str) -> str:
+    """A line with its numbers masked: "Page 2 of 9" repeats as "Page # of #"."""
+    return _DIGITS.sub("#", line.strip())
+
+
+_DIGITS = regex.compile(r"\d+")
 
 
 def make_consistent(findings: list[Finding]) -> None:

@@ -1,0 +1,146 @@
+"""Give NER only the sentences where a name could be.
+
+NER is the slowest step by far. Most sentences of a policy or a letter hold no
+word a name could be: every capitalised word is the ordinary word that starts
+the sentence ("The", "Records"), a common word in a heading-style phrase
+("Head of Service", "Information Management"), an acronym or a reference
+number. Such sentences are blanked (spaces, same length, so every offset
+holds) in NER's copy of the text. The pattern recognisers still read every
+sentence, and the document-wide repeat pass still finds a name NER met
+elsewhere.
+
+A sentence keeps NER when any capitalised word in it is *not* explained:
+a first name (Faker's lists), a title, rank or label word from the rules, an
+initial, a word that is not ordinary English (not in the model's lemma index
+and never written in lower case in this document), or a capitalised word
+glued into a run of words NER has to judge together. What "explained" means is
+conservative on purpose (recall first); the cost of every cut is measured by
+``make eval`` and ``make bench`` (``ner_focus: false`` turns it off).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+
+from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+
+STOP_WORDS = frozenset(_SPACY_STOP_WORDS)
+# Months and days are capitalised and some are first names too ("June"):
+# ordinary unless a capitalised word follows ("June Okafor").
+CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name))
+
+# A sentence ends at . ! ? after a word of two or more lower-case letters or a
+# digit (not after an initial or a title such as "Dr."), or at a blank line.
+_SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9]{2}[.!?])|(?<=[a-z0-9]{2}[.!?][\"')\]’”]))\s+|\n[ \t]*\n")
+_WORD = re.compile(r"[^\W\d_][\w'’.@/&-]*")
+_BLANK = re.compile(r"[^\n]")
+_SPACED = re.compile(r"\S+")
+# Words of context kept each side of a sentence NER reads: the small English
+# model's token vectors see four tokens each side.
+MARGIN_WORDS = 5
+
+
+class NerFocus:
+    """Decides, sentence by sentence, what NER must read."""
+
+    def __init__(self, ordinary: Iterable[str], first_names: Iterable[str], name_signals: Iterable[str]) -> None:
+        self.first_names = frozenset(first_names)
+        # The lemma index holds many surnames too ('harrison', 'jensen'); a
+        # word that is also a first name is ordinary only where the document
+        # writes it in lower case.
+        self.ordinary = (frozenset(ordinary) - self.first_names) | STOP_WORDS
+        self.name_signals = frozenset(w.casefold().rstrip(".") for w in name_signals)
+
+    def blank(self, texts: list[str], document_words: set[str],
+              found: list[list[tuple[int, int]]] | None = None) -> list[str]:
+        """NER's copy of ``texts`` with the sentences that need no NER blanked.
+
+        ``document_words`` are the words the document itself writes in lower
+        case: a capitalised one of those is a heading or a sentence start.
+        ``found`` gives, per text, the spans the rules already found (a titled
+        name, an e-mail, a phone number): their words are explained.
+        A sentence NER reads keeps a few words of its neighbours on each side,
+        so the model sees the same context it would in the full text.
+        """
+        ordinary = self.ordinary | document_words
+        return [self._blank_one(text, ordinary, found[i] if found else []) for i, text in enumerate(texts)]
+
+    def _blank_one(self, text: str, ordinary: frozenset[str], found: list[tuple[int, int]]) -> str:
+        check = text
+        if found:
+            chars = list(text)
+            for a, b in found:
+                chars[a:b] = "x" * (b - a)  # same length, and lower case: explained
+            check = "".join(chars)
+        keep: list[tuple[int, int]] = []
+        start = 0
+        for end, next_start in [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), 0)]:
+            if self.needs_ner(check[start:end], ordinary):
+                keep.append(_with_margin(text, start, end))
+            start = next_start
+        out = []
+        done = 0
+        for a, b in keep:
+            a = max(a, done)
+            out.append(_BLANK.sub(" ", text[done:a]))
+            out.append(text[a:b])
+            done = max(done, b)
+        out.append(_BLANK.sub(" ", text[done:]))
+        return "".join(out)
+
+    def needs_ner(self, sentence: str, ordinary: frozenset[str] | set[str]) -> bool:
+        """True when some capitalised word in the sentence could be part of a name."""
+        words = [m.group(0) for m in _WORD.finditer(sentence)]
+        return any(not self.explained(w, words[i + 1] if i + 1 < len(words) else "", ordinary)
+                   for i, w in enumerate(words))
+
+    def explained(self, word: str, following: str, ordinary: frozenset[str] | set[str]) -> bool:
+        """A word that cannot start or be part of a name here (``following`` is the next word)."""
+        if not any(c.isupper() for c in word):
+            return True  # lower case: names are capitalised (all-lower names are beyond NER too)
+        if "@" in word or any(c.isdigit() for c in word):
+            return True  # an address or a reference number: the pattern recognisers' job
+        core = word.rstrip(".'’").casefold()
+        next_capitalised = following[:1].isupper()
+        if len(core) <= 1:
+            # an initial, unless the article or pronoun before a lower-case word
+            return core in ("a", "i") and not next_capitalised and not word.endswith(".")
+        if core in self.name_signals:
+            return False
+        if word.isupper() and "." not in core:
+            # an acronym; a name in capitals comes as a run, which the
+            # detector title-cases before this check sees it
+            return True
+        if core in CALENDAR_WORDS and not next_capitalised:
+            return True
+        if core in self.first_names and (next_capitalised or core not in ordinary):
+            return False  # a first name, unless written in lower case somewhere
+        parts = re.split(r"[-/&]", core)
+        return all(_ordinary_form(p, ordinary) for p in parts if p)
+
+
+def _with_margin(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) by MARGIN_WORDS words each side."""
+    before = [m.start() for m in _SPACED.finditer(text, max(0, start - 200), start)]
+    after = [m.end() for m in _SPACED.finditer(text, end, min(len(text), end + 200))]
+    a = before[-MARGIN_WORDS] if len(before) >= MARGIN_WORDS else (before[0] if before else start)
+    if len(before) < MARGIN_WORDS and start - 200 <= 0:
+        a = 0
+    b = after[MARGIN_WORDS - 1] if len(after) >= MARGIN_WORDS else (after[-1] if after else end)
+    if len(after) < MARGIN_WORDS and end + 200 >= len(text):
+        b = len(text)
+    return a, b
+
+
+def _ordinary_form(word: str, ordinary: frozenset[str] | set[str]) -> bool:
+    """The word or its singular is ordinary English."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    if word in ordinary:
+        return True
+    if word.endswith("ies") and word[:-3] + "y" in ordinary:
+        return True
+    if word.endswith("es") and word[:-2] in ordinary:
+        return True
+    return word.endswith("s") and word[:-1] in ordinary

@@ -25,6 +25,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.casefold()).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def needle_pattern(target: str) -> re.Pattern[str]:
     """A regex finding ``target`` in normalised text, whitespace-flexible and
     bounded so that a short name is not found inside a longer word. A string

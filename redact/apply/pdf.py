@@ -11,6 +11,7 @@ incremental save would keep the old content).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -186,21 +187,25 @@ def _add_box(page: pymupdf.Page, box: Box) -> None:
 def _draw_labels(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> None:
     """Print each box's exemption code in white inside it, where it fits.
 
-    Drawn after ``apply_redactions`` in one content stream for the page (the
-    annotation's own label costs a text-box layout per box)."""
-    shape = page.new_shape()
-    drawn = False
+    Drawn after ``apply_redactions``, all labels of a page in one content
+    stream in the base-14 Helvetica (the annotation's own label, or a
+    ``Shape.insert_text`` per box, costs a font look-up and layout each)."""
+    placed = []
     for box, code in boxes:
         fontsize = _label_size(box, code)
-        if fontsize is None:
-            continue
-        width = pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize)
-        x = (box[0] + box[2] - width) / 2
-        y = (box[1] + box[3]) / 2 + fontsize * 0.35  # baseline that centres the capitals
-        shape.insert_text((x, y), code, fontname=LABEL_FONT, fontsize=fontsize, color=(1, 1, 1))
-        drawn = True
-    if drawn:
-        shape.commit()
+        if fontsize is not None:
+            width = _text_width(code, fontsize)
+            # baseline that centres the capitals vertically
+            placed.append(((box[0] + box[2] - width) / 2, (box[1] + box[3]) / 2 + fontsize * 0.35, fontsize, code))
+    if not placed:
+        return
+    page.insert_font(fontname=LABEL_FONT)
+    shape = page.new_shape()
+    ops = [f"q BT 1 1 1 rg 1 0 0 1 {x + shape.x:.2f} {shape.height - y - shape.y:.2f} Tm "
+           f"/{LABEL_FONT} {size:.2f} Tf [<{code.encode('latin-1', 'replace').hex()}>] TJ ET Q"
+           for x, y, size, code in placed]
+    shape.text_cont = "\n" + "\n".join(ops) + "\n"
+    shape.commit()
 
 
 def _label_size(box: Box, code: str) -> float | None:
@@ -208,13 +213,18 @@ def _label_size(box: Box, code: str) -> float | None:
     if not code:
         return None
     width, height = box[2] - box[0], box[3] - box[1]
-    fontsize = min(11.0, max(4.0, height * 0.8))
-    if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= width - 1:
+    fontsize = round(min(11.0, max(4.0, height * 0.8)), 1)
+    if _text_width(code, fontsize) <= width - 1:
         return fontsize
-    fontsize = max(4.0, min(fontsize, width / max(1, len(code)) * 1.6))
-    if pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize) <= width - 1:
+    fontsize = round(max(4.0, min(fontsize, width / max(1, len(code)) * 1.6)), 1)
+    if _text_width(code, fontsize) <= width - 1:
         return fontsize
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _text_width(code: str, fontsize: float) -> float:
+    return float(pymupdf.get_text_length(code, fontname=LABEL_FONT, fontsize=fontsize))
 
 
 def _strip_links(doc: pymupdf.Document, plan: Plan, applied: Applied) -> None:

@@ -193,14 +193,36 @@ def _check_under_boxes(texts: list[PageText], under: dict[int, list[set[tuple[st
             continue
         if not any(per_box):
             continue
-        pt = texts[number - 1]
-        present = {fingerprint(c, b) for c, b in zip(pt.text, pt.boxes, strict=True) if b is not None}
+        present = _fingerprints_near(texts[number - 1], per_box)
         for keys in per_box:
             left = sorted(k[0] for k in keys & present)
             if keys and len(left) >= min(2, len(keys)):
                 problems.append(f"page {number}: {len(left)} character(s) still under a box ({''.join(left)[:20]!r})")
     total = sum(len(k) for boxes in under.values() for k in boxes)
     report.add("under_boxes", problems, f"{total} covered character(s) gone")
+
+
+def _fingerprints_near(pt: PageText, per_box: list[set[tuple[str, float, float]]]) -> set[tuple[str, float, float]]:
+    """Fingerprints of the page's characters that start near where a covered
+    one did (only those can match, so the rest of the page is not rounded)."""
+    starts = np.array([(x, y) for keys in per_box for _, x, y in keys], dtype=float)
+    chars = [(c, b) for c, b in zip(pt.text, pt.boxes, strict=True) if b is not None]
+    if not len(starts) or not chars:
+        return set()
+    xy = np.array([b[:2] for _, b in chars], dtype=float)
+    near = np.zeros(len(chars), dtype=bool)
+    for x0, y0, x1, y1 in _clusters(starts):
+        near |= (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    return {fingerprint(*chars[i]) for i in np.flatnonzero(near)}
+
+
+def _clusters(starts: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes (grown by 1 pt) of the covered characters' starts, one per line."""
+    out = []
+    for y in np.unique(starts[:, 1]):
+        xs = starts[starts[:, 1] == y][:, 0]
+        out.append((float(xs.min()) - 1, float(y) - 1, float(xs.max()) + 1, float(y) + 1))
+    return out
 
 
 def _check_boxes_filled(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box, str]]],

@@ -32,6 +32,7 @@ from redact.process import redact_and_verify, write_json
 
 REPORTS = "redact-reports"
 SUMMARY = "redact-summary.json"
+WORK_PREFIX = ".redact-work-"  # scratch folder inside the output folder (one batch per output folder at a time)
 
 
 @dataclass
@@ -132,12 +133,20 @@ def run_batch(
     workers: int = 0,
     password: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> dict[str, Any]:
-    """Process every file under ``in_dir`` into ``out_dir``; return the summary."""
+    """Process every file under ``in_dir`` into ``out_dir``; return the summary.
+
+    ``executor`` is ``local`` (worker processes on this machine) or ``dask``
+    (a Dask ``LocalCluster`` of ``workers`` processes, or the cluster at
+    ``scheduler``); the work per file and the results are the same."""
     rules = load_rules(settings.rules_dir)  # validated before any document is opened
     files = discover(in_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    work_dir = out_dir / f".redact-work-{uuid.uuid4().hex[:8]}"
+    for stale in out_dir.glob(f"{WORK_PREFIX}*"):  # scratch of a batch that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    work_dir = out_dir / f"{WORK_PREFIX}{uuid.uuid4().hex[:8]}"
     n = workers or settings.workers or os.cpu_count() or 1
     n = max(1, min(n, len(files) or 1))
     started = time.perf_counter()
@@ -165,6 +174,10 @@ def run_batch(
     try:
         if not jobs:
             pass  # everything is unchanged or a copy: no model to load
+        elif executor == "dask":
+            from redact.dask_executor import run_on_dask
+
+            run_on_dask(jobs, settings, rules, out_dir, work_dir, password, done, workers=n, scheduler=scheduler)
         elif n == 1 or len(jobs) == 1:
             _init_worker(settings, rules)
             for path, rel, digest in jobs:
@@ -187,6 +200,7 @@ def run_batch(
         "input": str(in_dir),
         "output": str(out_dir),
         "workers": n,
+        "executor": executor if not scheduler else f"dask at {scheduler}",
         "files": len(results),
         "ok": sum(r.status == "ok" for r in results),
         "unchanged": sum(r.reused == "unchanged" for r in results),

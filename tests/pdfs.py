@@ -157,3 +157,38 @@ def adversarial_docx(path: Path) -> Path:
     doc.core_properties.title = f"Statement of {NAME}"
     doc.save(path)
     return path
+
+
+# Invented people for multi-document corpora (none is a real person).
+PEOPLE = [("Marguerite", "Vandersloot"), ("Tobias", "Quenell"), ("Ottilie", "Brackenbury"),
+          ("Cassius", "Fernleigh"), ("Philippa", "Ormerod-Vance"), ("Ignatius", "Pellow")]
+
+
+def policy_folder(folder: Path, documents: int, pages: int) -> list[Path]:
+    """A folder of policy PDFs: prose, an owner footer on every page, named
+    officers with ranks and titles, drama-range numbers and example e-mails."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for d in range(documents):
+        doc = pymupdf.open()
+        for p in range(pages):
+            first, last = PEOPLE[(d + p) % len(PEOPLE)]
+            other_first, other_last = PEOPLE[(d + p + 3) % len(PEOPLE)]
+            page = doc.new_page(width=595, height=842)
+            lines = [
+                f"Records Retention Procedure {d + 1}, section {p + 1}",
+                "Records must be reviewed no later than two years after the last action.",
+                f"Queries go to DS {last}, who can be contacted on 01632 960{100 + d * 10 + p:03d}.",
+                f"The review was approved by Mrs {other_first[0]} {other_last} of the Records Unit.",
+                "Where personal data is disclosed in error, the incident must be reported.",
+                f"Document owner: {first} {last} | {first.lower()}.{last.lower()}@example.org",
+            ]
+            y = 80.0
+            for line in lines:
+                page.insert_text((72, y), line, fontsize=10, fontname="helv")
+                y += 18
+        path = folder / f"policy-{d + 1:02d}.pdf"
+        doc.save(path)
+        doc.close()
+        paths.append(path)
+    return paths

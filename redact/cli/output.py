@@ -102,14 +102,22 @@ def verify(targets: tuple[Path, ...], expect_gone: tuple[str, ...], report_path:
               help="Output folder (same relative paths; reports in redact-reports/).")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: setting 'workers', else cores).")
 @click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes here; dask: a Dask LocalCluster, or --scheduler (needs redact[dask]).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Existing Dask scheduler, e.g. tcp://host:8786 (implies --executor dask).")
 @json_option
-def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, as_json: bool) -> None:
+def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, executor: str, scheduler: str | None,
+          as_json: bool) -> None:
     """Scan, redact by the s40 batch policy, and verify every file under a folder.
 
     Personal findings are redacted, public ones kept (rules/s40.yaml batch_policy).
     One bad file never stops the batch; the exit code is 10 if any file failed.
 
     Example: redact batch policies/ --out released/ --workers 2
+
+    A re-run keeps files whose input, rules and tool version are unchanged and
+    whose verified output is untouched, and redoes the rest.
     """
     from redact.batch import SUMMARY, run_batch
     from redact.progress import progress_bar
@@ -126,7 +134,8 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, as_js
             if r.status != "ok":
                 click.echo(f"redact: {r.status}: {r.file}: {r.message}", err=True)
 
-        summary = run_batch(in_dir, out_dir, settings, workers=workers, password=password, on_file=on_file)
+        summary = run_batch(in_dir, out_dir, settings, workers=workers, password=password, on_file=on_file,
+                            executor="dask" if scheduler else executor, scheduler=scheduler)
     if as_json:
         emit_json({k: v for k, v in summary.items() if k != "results"})
     else:

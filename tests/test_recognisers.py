@@ -26,6 +26,13 @@ def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
         ("SIGNED BY JANE HOLLOWELL ON 3 MAY", ("PERSON", "JANE HOLLOWELL")),
         ("Yours sincerely\n\nPeregrine Quillfeather\nDisclosure Officer", ("PERSON", "Peregrine Quillfeather")),
         ("Document owner: Rosamund Achterbosch | Information Team", ("PERSON", "Rosamund Achterbosch")),
+        # led by a known first name, foreign surnames the model does not know
+        ("Follow up with Sigrid Vasterbølle in a couple of months.", ("PERSON", "Sigrid Vasterbølle")),
+        ("Maybe it's under Elita B Quendrauly", ("PERSON", "Elita B Quendrauly")),
+        # a first name alone where a letter puts one
+        ("Dear Ignatius,\nPlease find attached our response.", ("PERSON", "Ignatius")),
+        ("Hi Ottilie,\nThanks for the update.", ("PERSON", "Ottilie")),
+        ("Kind regards,\n\nCassius\nDisclosure Team", ("PERSON", "Cassius")),
     ],
 )
 def test_person_forms(scanner: Scanner, text: str, expected: tuple[str, str]) -> None:
@@ -52,6 +59,20 @@ def test_uk_phone_forms(scanner: Scanner, text: str, number: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Mobile: 432 03 163", "432 03 163"),  # a national format libphonenumber is not told about
+        ("Phone:\n416 60 039", "416 60 039"),  # label on the line above
+        ("They're not answering at 71-33-52-22", "71-33-52-22"),
+        ("my phone number is 99 668472.", "99 668472"),
+        ("781 1704 office", "781 1704"),  # a place word after it
+    ],
+)
+def test_labelled_numbers_in_any_format(scanner: Scanner, text: str, number: str) -> None:
+    assert ("PHONE", number) in found(scanner, text)
+
+
+@pytest.mark.parametrize(
     ("text", "email"),
     [
         ("Write to jo.bloggs@example.org now.", "jo.bloggs@example.org"),
@@ -71,6 +92,10 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "Please reply to [email address] or xxxx@xxxx.xx.",  # masked placeholders
         "See section 40(2) of the Act, paragraph 12.",
         "Tel: see below",
+        "Call reference 12345678 was logged.",  # a phone word, but a reference between
+        "Phone: 2003-08-28 12:13",  # a date and a time are never numbers
+        "The Council Tax and Justice Committee papers.",  # first-name words leading organisations
+        "Hello World",  # a greeting before a word that is not a first name
     ],
 )
 def test_near_misses(scanner: Scanner, text: str) -> None:
@@ -148,6 +173,11 @@ def test_repeated_footer_read_by_ner_once_but_found_on_every_page(scanner: Scann
 def test_title_case_phrases_are_not_people(scanner: Scanner, text: str, person: str | None) -> None:
     people = [f.text for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"]
     assert people == ([person] if person else [])
+
+
+def test_first_name_word_the_document_writes_in_lower_case_is_not_a_name(scanner: Scanner) -> None:
+    text = "The grace period ends in June. A further Grace Period Notice follows."
+    assert not [f for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"]
 
 
 def test_name_inside_a_rejected_longer_span_survives(scanner: Scanner) -> None:

@@ -24,7 +24,10 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
 
 from redact.config import Settings
+from redact.detect.names import first_names, ordinary_english
 from redact.detect.recognizers.capitalised_name import CapitalisedNameRecognizer
+from redact.detect.recognizers.first_name import FirstNameRecognizer
+from redact.detect.recognizers.labelled_phone import LabelledPhoneRecognizer
 from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
 from redact.detect.rules import RuleSet
 from redact.exceptions import ConfigError
@@ -156,6 +159,12 @@ class Detector:
         rule_recognizers: list[EntityRecognizer] = [
             PhoneRecognizer(supported_regions=("GB", "US")),
             UkPhoneRecognizer(),
+            LabelledPhoneRecognizer(rules.vocabularies.get("phone_words", []),
+                                    rules.vocabularies.get("phone_after_words", [])),
+            FirstNameRecognizer(first_names(), ordinary_english(self.nlp),
+                                greetings=rules.vocabularies.get("greetings", []) + rules.vocabularies.get(
+                                    "name_labels", []),
+                                sign_offs=rules.vocabularies.get("sign_offs", [])),
             *_pattern_recognizers(rules),
         ]
         model_recognizers: list[EntityRecognizer] = [

@@ -75,6 +75,8 @@ class FindingBuilder:
                 continue
             if etype == "PERSON" and _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
                 continue
+            if _recogniser(r) == "first_name" and WORD.findall(span)[0].casefold() in common_words:
+                continue  # the document writes the 'first name' in lower case: an ordinary word here
             out.append(self._finding(etype, span, page, start, end, r))
         return out
 
@@ -152,7 +154,7 @@ class FindingBuilder:
             f.text = f.text[m.end():]
 
 
-MODEL_RECOGNISERS = {"SpacyRecognizer", "capitalised_name", "labelled_name", "signature_block"}
+MODEL_RECOGNISERS = {"SpacyRecognizer", "capitalised_name", "labelled_name", "signature_block", "first_name"}
 PHRASE_CHECKED = {"SpacyRecognizer", "capitalised_name"}
 
 

@@ -43,14 +43,24 @@ def first_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def common_english(nlp: spacy.language.Language) -> frozenset[str]:
-    """The lemma index of the model's rule-based lemmatizer (empty if it has none)."""
+def common_english(nlp: spacy.language.Language, parts: tuple[str, ...] | None = None) -> frozenset[str]:
+    """The lemma index of the model's rule-based lemmatizer (empty if it has
+    none), for every part of speech or only ``parts`` ("adj", "adv", "verb",
+    "noun"; the noun list holds many given names and surnames too)."""
     if "lemmatizer" not in nlp.component_names:
         return frozenset()
     lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
     if lookups is None or "lemma_index" not in lookups.tables:
         return frozenset()
     words: set[str] = set()
-    for values in lookups.get_table("lemma_index").values():
-        words.update(v.casefold() for v in values)
+    for pos, values in lookups.get_table("lemma_index").items():
+        if parts is None or pos in parts:
+            words.update(v.casefold() for v in values)
     return frozenset(words)
+
+
+def ordinary_english(nlp: spacy.language.Language) -> frozenset[str]:
+    """Words that are surely not given names: stop words, adjectives, adverbs and verbs."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return common_english(nlp, ("adj", "adv", "verb")) | frozenset(STOP_WORDS)

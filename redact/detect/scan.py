@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pymupdf
 import regex
+from presidio_analyzer import RecognizerResult
 
 from redact.config import Settings
 from redact.detect.engine import Detector, truecase_capitals
@@ -125,7 +126,10 @@ class Scanner:
         by_rules = self.detector.find_by_rules(chunks)
         ner_chunks = [truecase_capitals(c) for c in blank_repeated_lines(chunks)]
         if self.focus is not None:
-            spans = [[(r.start, r.end) for r in results] for results in by_rules]
+            # a first-name guess explains nothing: NER still reads its sentence
+            spans = [[(r.start, r.end) for r in results
+                      if r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != "first_name"]
+                     for results in by_rules]
             ner_chunks = self.focus.blank(ner_chunks, common, spans)
         by_model = self.detector.find_by_model(chunks, ner_chunks)
         results_by_chunk = [r + m for r, m in zip(by_rules, by_model, strict=True)]

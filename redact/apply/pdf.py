@@ -249,10 +249,11 @@ def sanitise(doc: pymupdf.Document) -> None:
         for widget in list(page.widgets() or []):
             page.delete_widget(widget)
     doc.scrub(
-        attached_files=True, clean_pages=False, embedded_files=True, hidden_text=False, javascript=True,
+        attached_files=True, clean_pages=False, embedded_files=True, hidden_text=False, javascript=False,
         metadata=True, redactions=False, redact_images=0, remove_links=False, reset_fields=True,
-        reset_responses=True, thumbnails=True, xml_metadata=True,
+        reset_responses=True, thumbnails=True, xml_metadata=False,
     )
+    _scrub_objects(doc)
     doc.set_metadata({})
     doc.del_xml_metadata()
     catalog = doc.pdf_catalog()
@@ -268,6 +269,24 @@ def sanitise(doc: pymupdf.Document) -> None:
         for key in PAGE_KEYS:
             if doc.xref_get_key(page.xref, key)[0] != "null":
                 doc.xref_set_key(page.xref, key, "null")
+
+
+def _scrub_objects(doc: pymupdf.Document) -> None:
+    """Neutralise every JavaScript action and XMP metadata stream in the file,
+    wherever it hangs (an image's or a page's own /Metadata too).
+
+    What ``Document.scrub(javascript=True, xml_metadata=True)`` does, reading
+    each object's source once instead of asking for three keys of it."""
+    for xref in range(1, doc.xref_length()):
+        source = doc.xref_object(xref, compressed=True)
+        if "/JavaScript" in source and doc.xref_get_key(xref, "S")[1] == "/JavaScript":
+            doc.update_object(xref, "<</S/JavaScript/JS()>>")
+        elif "/Metadata" in source:
+            if doc.xref_get_key(xref, "Type")[1] == "/Metadata":
+                doc.update_object(xref, "<<>>")
+                doc.update_stream(xref, b"deleted", new=True)
+            elif doc.xref_get_key(xref, "Metadata")[0] != "null":
+                doc.xref_set_key(xref, "Metadata", "null")
 
 
 def save_whole(doc: pymupdf.Document, out_path: Path) -> None:

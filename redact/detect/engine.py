@@ -21,7 +21,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, PatternRecognize
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer, SpacyRecognizer
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from redact.config import Settings
 from redact.detect.names import first_names, ordinary_english
@@ -29,6 +29,7 @@ from redact.detect.recognizers.capitalised_name import CapitalisedNameRecognizer
 from redact.detect.recognizers.first_name import FirstNameRecognizer
 from redact.detect.recognizers.labelled_phone import LabelledPhoneRecognizer
 from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
+from redact.detect.recognizers.windowed_phone import WindowedPhoneRecognizer
 from redact.detect.rules import RuleSet
 from redact.exceptions import ConfigError
 
@@ -157,7 +158,7 @@ class Detector:
         self.nlp = load_spacy(settings.spacy_model)
         engine = _InstalledSpacyEngine(self.nlp, settings.spacy_model)
         rule_recognizers: list[EntityRecognizer] = [
-            PhoneRecognizer(supported_regions=("GB", "US")),
+            WindowedPhoneRecognizer(supported_regions=("GB", "US")),
             UkPhoneRecognizer(),
             LabelledPhoneRecognizer(rules.vocabularies.get("phone_words", []),
                                     rules.vocabularies.get("phone_after_words", [])),

@@ -81,13 +81,9 @@ def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
             continue
         for line in block["lines"]:
             for span in line["spans"]:
-                for ch in span["chars"]:
-                    c = ch["c"]
-                    if not c:
-                        continue
-                    chars.append(c[0] if len(c) > 1 else c)
-                    x0, y0, x1, y1 = ch["bbox"]
-                    boxes.append((x0, y0, x1, y1))
+                glyphs = [ch for ch in span["chars"] if ch["c"]]
+                chars.extend(ch["c"][0] for ch in glyphs)  # one character per glyph (boxes stay aligned)
+                boxes.extend(tuple(ch["bbox"]) for ch in glyphs)
             chars.append("\n")
             boxes.append(None)
         chars.append("\n")

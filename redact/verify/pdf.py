@@ -10,6 +10,7 @@ revision kept).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from pathlib import Path
 
@@ -66,11 +67,17 @@ def _squeeze(text: str) -> str:
 
 
 def pattern_for(exp: Expectation) -> re.Pattern[str]:
-    if exp.type == "PHONE":
-        digits = re.sub(r"\D", "", exp.text)
+    """What must not be found in the page text for ``exp``: a phone number by its digits."""
+    return _pattern(exp.type, exp.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pattern(etype: str, text: str) -> re.Pattern[str]:
+    if etype == "PHONE":
+        digits = re.sub(r"\D", "", text)
         if len(digits) >= 6:
             return re.compile(r"(?<!\d)" + r"\D{0,3}".join(digits) + r"(?!\d)")
-    return needle_pattern(exp.text)
+    return needle_pattern(text)
 
 
 def _check_text(texts: list[PageText], expectations: list[Expectation], report: VerifyReport, ocr: bool) -> None:

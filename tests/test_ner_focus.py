@@ -1,4 +1,4 @@
-"""What NER reads: only sentences where a name could be, with the same offsets."""
+"""What NER reads: only the words that could be a name, with their context, at the same offsets."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def test_blanked_copy_keeps_offsets_and_context(focus: NerFocus) -> None:
     assert len(copy) == len(text)
     start = text.index("Ottilie")
     assert copy[start:start + len("Ottilie Vandersloot")] == "Ottilie Vandersloot"
-    assert copy.startswith(" ") and copy.rstrip().endswith("reviewed every")  # five words of margin, then blanks
-    assert copy.split() != text.split()  # something was blanked
+    # the words that could be a name, five words of context either side, blanks elsewhere
+    assert " ".join(copy.split()) == "The case is referred to Ottilie Vandersloot today. Records must be reviewed"
 
 
 def test_names_found_by_rules_need_no_ner(focus: NerFocus) -> None:

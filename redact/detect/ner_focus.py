@@ -1,21 +1,25 @@
-"""Give NER only the sentences where a name could be.
+"""Give NER only the words that could be a name, with their context.
 
-NER is the slowest step by far. Most sentences of a policy or a letter hold no
-word a name could be: every capitalised word is the ordinary word that starts
-the sentence ("The", "Records"), a common word in a heading-style phrase
-("Head of Service", "Information Management"), an acronym or a reference
-number. Such sentences are blanked (spaces, same length, so every offset
-holds) in NER's copy of the text. The pattern recognisers still read every
-sentence, and the document-wide repeat pass still finds a name NER met
-elsewhere.
+NER is the slowest step by far. Most of a policy or a letter holds no word a
+name could be: every capitalised word is the ordinary word that starts a
+sentence ("The", "Records"), a common word in a heading-style phrase ("Head
+of Service", "Information Management"), an acronym or a reference number.
+NER's copy of the text keeps each word that could be part of a name with
+five words either side (the small English model's token vectors see four
+tokens each side, so it reads such a word as it would in the full text) and
+blanks the rest with spaces of the same length, so every offset holds. The
+pattern recognisers still read every word, and the document-wide repeat pass
+still finds a name NER met elsewhere.
 
-A sentence keeps NER when any capitalised word in it is *not* explained:
-a first name (Faker's lists), a title, rank or label word from the rules, an
-initial, a word that is not ordinary English (not in the model's lemma index
-and never written in lower case in this document), or a capitalised word
-glued into a run of words NER has to judge together. What "explained" means is
-conservative on purpose (recall first); the cost of every cut is measured by
-``make eval`` and ``make bench`` (``ner_focus: false`` turns it off).
+A capitalised word could be part of a name unless it is explained: the
+ordinary word that starts a sentence or heading (spaCy's stop words and lemma
+index, or a word the document writes in lower case; not one that is also a
+first name in Faker's lists unless the document writes it in lower case), an
+acronym, a month before a lower-case word, or a word inside a span the rules
+already found (a titled name, an e-mail address, a phone number). Titles,
+ranks and initials are never explained. The cut is conservative on purpose
+(recall first); its cost is measured by ``make eval`` and ``make bench``, and
+``ner_focus: false`` turns it off.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ _SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9]{2}[.!?])|(?<=[a-z0-9]{2}[.!?][\"')\
 _WORD = re.compile(r"[^\W\d_][\w'’.@/&-]*")
 _BLANK = re.compile(r"[^\n]")
 _SPACED = re.compile(r"\S+")
-# Words of context kept each side of a sentence NER reads: the small English
+# Words of context kept each side of a word NER reads: the small English
 # model's token vectors see four tokens each side.
 MARGIN_WORDS = 5
 
@@ -61,8 +65,8 @@ class NerFocus:
         case: a capitalised one of those is a heading or a sentence start.
         ``found`` gives, per text, the spans the rules already found (a titled
         name, an e-mail, a phone number): their words are explained.
-        A sentence NER reads keeps a few words of its neighbours on each side,
-        so the model sees the same context it would in the full text.
+        Each word that could be part of a name keeps ``MARGIN_WORDS`` words
+        of context on each side.
         """
         ordinary = self.ordinary | document_words
         return [self._blank_one(text, ordinary, found[i] if found else []) for i, text in enumerate(texts)]
@@ -77,9 +81,10 @@ class NerFocus:
         keep: list[tuple[int, int]] = []
         start = 0
         for end, next_start in [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), 0)]:
-            if self.needs_ner(check[start:end], ordinary):
-                keep.append(_with_margin(text, start, end))
+            for a, b in self.triggers(check[start:end], ordinary):
+                keep.append(_with_margin(text, start + a, start + b))
             start = next_start
+        keep.sort()
         out = []
         done = 0
         for a, b in keep:
@@ -92,9 +97,13 @@ class NerFocus:
 
     def needs_ner(self, sentence: str, ordinary: frozenset[str] | set[str]) -> bool:
         """True when some capitalised word in the sentence could be part of a name."""
-        words = [m.group(0) for m in _WORD.finditer(sentence)]
-        return any(not self.explained(w, words[i + 1] if i + 1 < len(words) else "", ordinary)
-                   for i, w in enumerate(words))
+        return bool(self.triggers(sentence, ordinary))
+
+    def triggers(self, sentence: str, ordinary: frozenset[str] | set[str]) -> list[tuple[int, int]]:
+        """Where the words are that could be part of a name (start, end in ``sentence``)."""
+        words = list(_WORD.finditer(sentence))
+        return [m.span() for i, m in enumerate(words)
+                if not self.explained(m.group(0), words[i + 1].group(0) if i + 1 < len(words) else "", ordinary)]
 
     def explained(self, word: str, following: str, ordinary: frozenset[str] | set[str]) -> bool:
         """A word that cannot start or be part of a name here (``following`` is the next word)."""

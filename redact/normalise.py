@@ -48,17 +48,20 @@ def contains(haystack_normalised: str, target: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def line_pattern(target: str) -> re.Pattern[str]:
+def line_pattern(target: str, hyphen_breaks: bool = True) -> re.Pattern[str]:
     """A case-insensitive regex for ``target`` in raw page text: any run of
     whitespace between words, and an optional hyphenated line break inside a
     word, so a name broken across two lines is still found. Text glued to
     the word before ("number0161 ...", "ReportJane Holloway") still matches
-    where a digit follows a letter or a capital follows a lower-case letter."""
+    where a digit follows a letter or a capital follows a lower-case letter.
+    ``hyphen_breaks=False`` leaves out the hyphenated line break between
+    characters: for text that has none, the same matches from a pattern that
+    compiles several times faster."""
     text = " ".join(target.split())
     if not text:
         return re.compile(r"(?!x)x")
     first, rest = text[0], text[1:]
-    joint = r"(?:-?\n)?"
+    joint = r"(?:-?\n)?" if hyphen_breaks else ""
     parts = []
     for c in rest:
         parts.append(r"\s+" if c == " " else joint + re.escape(c))

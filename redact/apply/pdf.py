@@ -79,9 +79,9 @@ class TargetIndex:
     KEY = 3
 
     def __init__(self, targets: list[StringTarget]) -> None:
-        self.by_key: dict[str, list[tuple[StringTarget, regex.Pattern[str]]]] = {}
+        self.by_key: dict[str, list[StringTarget]] = {}
         for t in targets:
-            self.by_key.setdefault(self._key(t.text), []).append((t, line_pattern(t.text)))
+            self.by_key.setdefault(self._key(t.text), []).append(t)
 
     @classmethod
     def _key(cls, text: str) -> str:
@@ -92,13 +92,14 @@ class TargetIndex:
         out: list[tuple[int, int, str]] = []
         if not self.by_key:
             return out
+        hyphen_breaks = "-\n" in text  # else the simpler pattern finds the same
         for start in _STARTS.finditer(text):
             i = start.start()
             candidates = self.by_key.get(self._key(text[i : i + self.KEY * 4]))
             if not candidates:
                 continue
-            for target, pattern in candidates:
-                m = pattern.match(text, i)
+            for target in candidates:
+                m = line_pattern(target.text, hyphen_breaks).match(text, i)
                 if m is None:
                     continue
                 kept = target.keep.get(page, [])

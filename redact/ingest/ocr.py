@@ -170,7 +170,13 @@ def _even_line(text: str, quad: list[Any], confidence: float, w: int, h: int) ->
 
 
 def images_to_read(page: pymupdf.Page) -> list[dict[str, Any]]:
-    """The images on a page large enough to hold text, with their placement."""
+    """The images on a page large enough to hold text, with their placement.
+
+    Inline images (no xref) are not read. A page whose resources, and those
+    of its form XObjects, name no image is answered without laying out the
+    page again (``get_image_info`` builds a text page each time)."""
+    if not page.get_images():
+        return []
     out = []
     for info in page.get_image_info(hashes=True, xrefs=True):
         x0, y0, x1, y1 = info["bbox"]

@@ -2,6 +2,8 @@
 # Speed, memory and recall of `redact batch` beside the tuned stock Presidio
 # pipeline, measured side by side with ../shared/bench/harness.py.
 # SIZE=small|medium|large (default medium), RUNS=pairs of runs (default 1).
+# Each redact run starts from an empty output folder (a re-run would otherwise
+# keep every unchanged file and take seconds).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
@@ -20,7 +22,10 @@ cd "$SHARED/bench"
 rm -rf "/tmp/benchout/redact_$SIZE" "/tmp/benchout/batch_$SIZE"
 $P harness.py -n "$RUNS" --corpus "/tmp/benchcorpus/$SIZE" \
   --vs "$P batch_presidio.py --corpus /tmp/benchcorpus/$SIZE --out /tmp/benchout/batch_$SIZE" \
-  -- "$R" -q batch "/tmp/benchcorpus/$SIZE/pdfs" --out "/tmp/benchout/redact_$SIZE" --workers 2
+  -- bash -c "rm -rf /tmp/benchout/redact_$SIZE && exec $R -q batch /tmp/benchcorpus/$SIZE/pdfs --out /tmp/benchout/redact_$SIZE --workers 2"
+echo "== redact batch: peak memory of the whole process tree (one more run)"
+rm -rf "/tmp/benchout/redact_$SIZE"
+$P "$HERE/scripts/treemem.py" -- "$R" -q batch "/tmp/benchcorpus/$SIZE/pdfs" --out "/tmp/benchout/redact_$SIZE" --workers 2
 echo "== redact batch"
 $P score.py --corpus "/tmp/benchcorpus/$SIZE" --out "/tmp/benchout/redact_$SIZE"
 echo "== batch_presidio.py"

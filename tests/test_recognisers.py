@@ -33,6 +33,8 @@ def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
         ("Dear Ignatius,\nPlease find attached our response.", ("PERSON", "Ignatius")),
         ("Hi Ottilie,\nThanks for the update.", ("PERSON", "Ottilie")),
         ("Kind regards,\n\nCassius\nDisclosure Team", ("PERSON", "Cassius")),
+        ("I would like to remove my kid Tobias from the account.", ("PERSON", "Tobias")),  # alone in prose
+        ("please block my card, my name is ottilie vasterbølle.", ("PERSON", "ottilie vasterbølle")),
     ],
 )
 def test_person_forms(scanner: Scanner, text: str, expected: tuple[str, str]) -> None:
@@ -96,6 +98,9 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "Phone: 2003-08-28 12:13",  # a date and a time are never numbers
         "The Council Tax and Justice Committee papers.",  # first-name words leading organisations
         "Hello World",  # a greeting before a word that is not a first name
+        "See Page 2 of the appendix on the 5th Floor.",  # first-name words beside numbers
+        "Received on 3 Jan and answered.",  # a month's abbreviation
+        "refused as a religioushate crime under",  # OCR joins: 'asa religioushate' is not a name
     ],
 )
 def test_near_misses(scanner: Scanner, text: str) -> None:

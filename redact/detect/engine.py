@@ -24,7 +24,7 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from redact.config import Settings
-from redact.detect.names import first_names, ordinary_english
+from redact.detect.names import common_english, first_names, ordinary_english
 from redact.detect.recognizers.capitalised_name import CapitalisedNameRecognizer
 from redact.detect.recognizers.first_name import FirstNameRecognizer
 from redact.detect.recognizers.labelled_phone import LabelledPhoneRecognizer
@@ -165,7 +165,8 @@ class Detector:
             FirstNameRecognizer(first_names(), ordinary_english(self.nlp),
                                 greetings=rules.vocabularies.get("greetings", []) + rules.vocabularies.get(
                                     "name_labels", []),
-                                sign_offs=rules.vocabularies.get("sign_offs", [])),
+                                sign_offs=rules.vocabularies.get("sign_offs", []),
+                                english=common_english(self.nlp)),
             *_pattern_recognizers(rules),
         ]
         model_recognizers: list[EntityRecognizer] = [

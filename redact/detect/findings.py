@@ -71,11 +71,13 @@ class FindingBuilder:
                         c.isdigit() for c in span):
                     continue
             span = text[start:end]
-            if etype == "PERSON" and not _plausible_name(span, text, end, common_words):
+            if etype == "PERSON" and not _plausible_name(span, text, end, common_words,
+                                                         lower_case_ok=_pattern_name(r) == "lower_case_name"):
                 continue
             if etype == "PERSON" and _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
                 continue
-            if _recogniser(r) == "first_name" and WORD.findall(span)[0].casefold() in common_words:
+            if (_recogniser(r) == "first_name" and _pattern_name(r) != "lower_case_name"
+                    and WORD.findall(span)[0].casefold() in common_words):
                 continue  # the document writes the 'first name' in lower case: an ordinary word here
             out.append(self._finding(etype, span, page, start, end, r))
         return out
@@ -162,6 +164,10 @@ def _recogniser(r: RecognizerResult) -> str:
     return str((r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
 
 
+def _pattern_name(r: RecognizerResult) -> str:
+    return str(getattr(r.analysis_explanation, "pattern_name", "") or "")
+
+
 def _model_only(r: RecognizerResult) -> bool:
     """Found by the model or a loose pattern, not by a title or rank."""
     meta = r.recognition_metadata or {}
@@ -201,12 +207,13 @@ def _trim(text: str, start: int, end: int, keep_brackets: bool = False) -> tuple
     return start, end
 
 
-def _plausible_name(span: str, text: str, end: int, common_words: set[str]) -> bool:
-    """Reject PERSON spans that cannot be a name: no capital letter, digits
-    only, a single label word followed by a colon, or a single word the
-    document itself uses in lower case."""
+def _plausible_name(span: str, text: str, end: int, common_words: set[str], lower_case_ok: bool = False) -> bool:
+    """Reject PERSON spans that cannot be a name: no capital letter (unless a
+    recogniser vouched for a name in lower case), digits only, a single label
+    word followed by a colon, or a single word the document itself uses in
+    lower case."""
     words = WORD.findall(span)
-    if not words or not any(c.isupper() for c in span):
+    if not words or not (lower_case_ok or any(c.isupper() for c in span)):
         return False
     if all(w.isdigit() for w in words):
         return False

@@ -9,6 +9,12 @@ particle and a capitalised word, is proposed as a person with a modest score.
 A first name alone is proposed where letters put one: after a greeting or a
 label ('Dear Ignatius,', 'Hi Ottilie'), on the line after a sign-off
 ('Kind regards,\n\nCassius'); the greetings, labels and sign-offs are rules data.
+A first name standing alone in prose ('my kid Lukas', 'Megan lives on') is
+proposed with a lower score, unless it is also a month or a day, or the
+document writes it in lower case; so is a name written all in lower case
+('my name is lena andersson') when the first word is a first name of four
+letters or more and the last is neither English (spaCy's whole lemma index)
+nor two English words run together (OCR's 'religioushate').
 The finding clean-up then drops runs holding an organisation or place word
 ('Sophie Ryder Trust') and runs whose first word the document itself writes
 in lower case.
@@ -16,6 +22,7 @@ in lower case.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 
 import regex
@@ -24,6 +31,9 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 NAME = "first_name"
 SCORE = 0.5
+ALONE_SCORE = 0.4  # a first name standing alone in prose: weaker evidence
+CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name,
+                                                  *calendar.month_abbr[1:], *calendar.day_abbr))
 _CAP = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?"
 RUN = regex.compile(
     rf"(?<![\w'’.-])({_CAP})"
@@ -33,6 +43,15 @@ RUN = regex.compile(
 
 
 _WORD = r"\p{Lu}[\p{Ll}'’]+"
+# A capitalised word with no capitalised word next to it on its line.
+# Two words in lower case, with an optional initial between ('lena andersson', 'benjamin a seiler').
+LOWER_RUN = regex.compile(r"(?<![\w'’.@/-])(\p{Ll}{3,})(?:[ \t]+\p{Ll}\.?)?[ \t]+(\p{Ll}{3,})(?![\w'’@/-])")
+# Not next to another capitalised word (even across a line break: 'Wycliffe\nHouse'),
+# nor to a number ('Page 2', '5th Floor').
+ISOLATED = regex.compile(
+    r"(?<!\p{Lu}[\p{L}'’.-]*[ \t]+)(?<!\d\w*[ \t]+)(?<![\w'’.@-])(\p{Lu}[\p{Ll}]+)(?![\w'’@-])"
+    r"(?!['’]?\s+[\p{Lu}\d])"
+)
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -45,14 +64,16 @@ class FirstNameRecognizer(EntityRecognizer):
     and first names alone where a greeting or sign-off puts them."""
 
     def __init__(self, first_names: Iterable[str], ordinary: Iterable[str], greetings: Iterable[str] = (),
-                 sign_offs: Iterable[str] = ()) -> None:
+                 sign_offs: Iterable[str] = (), english: Iterable[str] = ()) -> None:
         super().__init__(supported_entities=["PERSON"], name=NAME)
         self.first_names = frozenset(first_names) - frozenset(ordinary)
+        self.english = frozenset(english) | frozenset(ordinary)
         lone = [rf"(?<=(?:^|\n)[ \t]*(?:{_alternation(greetings)})[ \t,]+)({_WORD})(?=[ \t]*[,.!:]?[ \t]*(?:\n|$))"
                 if _alternation(greetings) else "",
                 rf"(?<=(?:{_alternation(sign_offs)})[,.!]?[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*)({_WORD})(?=[ \t]*(?:\n|$))"
                 if _alternation(sign_offs) else ""]
         self.lone = [regex.compile(p) for p in lone if p]
+        self.alone = self.first_names - CALENDAR_WORDS
 
     def load(self) -> None:
         """Nothing to load."""
@@ -72,13 +93,28 @@ class FirstNameRecognizer(EntityRecognizer):
                     results.append(self._result(m.start(1), m.end(1), "lone_first_name",
                                                 f"{m.group(1)!r} is a first name, after a greeting "
                                                 "or a sign-off"))
+        for m in LOWER_RUN.finditer(text, overlapped=True):
+            first, last = m.group(1), m.group(2)
+            if (len(first) >= 4 and first in self.first_names and last not in self.english
+                    and last not in CALENDAR_WORDS and not self._two_words(last)):
+                results.append(self._result(m.start(1), m.end(2), "lower_case_name",
+                                            f"{first!r} is a first name, before a word that is not English",
+                                            ALONE_SCORE))
+        for m in ISOLATED.finditer(text):
+            if m.group(1).casefold() in self.alone:
+                results.append(self._result(m.start(1), m.end(1), "isolated_first_name",
+                                            f"{m.group(1)!r} is a first name, standing alone", ALONE_SCORE))
         return results
 
-    def _result(self, start: int, end: int, pattern: str, why: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.name, original_score=SCORE, pattern_name=pattern,
+    def _two_words(self, word: str) -> bool:
+        """Two English words run together, as OCR joins them ('religioushate')."""
+        return any(word[:i] in self.english and word[i:] in self.english for i in range(2, len(word) - 1))
+
+    def _result(self, start: int, end: int, pattern: str, why: str, score: float = SCORE) -> RecognizerResult:
+        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, pattern_name=pattern,
                                           textual_explanation=why)
         return RecognizerResult(
-            entity_type="PERSON", start=start, end=end, score=SCORE, analysis_explanation=explanation,
+            entity_type="PERSON", start=start, end=end, score=score, analysis_explanation=explanation,
             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                                   RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
         )

@@ -5,8 +5,8 @@ name could be: every capitalised word is the ordinary word that starts a
 sentence ("The", "Records"), a common word in a heading-style phrase ("Head
 of Service", "Information Management"), an acronym or a reference number.
 NER's copy of the text keeps each word that could be part of a name with
-five words either side (the small English model's token vectors see four
-tokens each side, so it reads such a word as it would in the full text) and
+four words either side (the small English model's token vectors see four
+tokens each side, so it reads such a word much as it would in the full text) and
 blanks the rest with spaces of the same length, so every offset holds. The
 pattern recognisers still read every word, and the document-wide repeat pass
 still finds a name NER met elsewhere.
@@ -43,7 +43,8 @@ _BLANK = re.compile(r"[^\n]")
 _SPACED = re.compile(r"\S+")
 # Words of context kept each side of a word NER reads: the small English
 # model's token vectors see four tokens each side.
-MARGIN_WORDS = 5
+MARGIN_WORDS = 4
+LOOK_CHARS = 200  # how far to look for them
 
 
 class NerFocus:
@@ -131,15 +132,11 @@ class NerFocus:
 
 
 def _with_margin(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen [start, end) by MARGIN_WORDS words each side."""
-    before = [m.start() for m in _SPACED.finditer(text, max(0, start - 200), start)]
-    after = [m.end() for m in _SPACED.finditer(text, end, min(len(text), end + 200))]
-    a = before[-MARGIN_WORDS] if len(before) >= MARGIN_WORDS else (before[0] if before else start)
-    if len(before) < MARGIN_WORDS and start - 200 <= 0:
-        a = 0
-    b = after[MARGIN_WORDS - 1] if len(after) >= MARGIN_WORDS else (after[-1] if after else end)
-    if len(after) < MARGIN_WORDS and end + 200 >= len(text):
-        b = len(text)
+    """Widen [start, end) by ``MARGIN_WORDS`` words each side (fewer at the text's ends)."""
+    before = [m.start() for m in _SPACED.finditer(text, max(0, start - LOOK_CHARS), start)]
+    after = [m.end() for m in _SPACED.finditer(text, end, min(len(text), end + LOOK_CHARS))]
+    a = before[-MARGIN_WORDS:][0] if before else start
+    b = after[:MARGIN_WORDS][-1] if after else end
     return a, b
 
 

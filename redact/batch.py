@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections import Counter
@@ -60,6 +61,20 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(settings: Settings, rules: RuleSet) -> None:
     _WORKER["scanner"] = Scanner(settings, rules)
+
+
+def _init_pool_worker(settings: Settings, rules: RuleSet) -> None:
+    """A pool worker: the scanner, and an exit when the batch process is gone
+    (killed with SIGKILL, it cannot stop its workers itself)."""
+    _init_worker(settings, rules)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="redact-parent-watch", daemon=True).start()
 
 
 def discover(in_dir: Path) -> list[Path]:
@@ -260,7 +275,7 @@ def _copy_result(out_dir: Path, rel: str, original: str, first: FileResult | Non
 def _run_pool(jobs: list[tuple[Path, str, str]], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
               work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
     ctx = get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker,
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_pool_worker,
                              initargs=(settings, rules)) as pool:
         pending: dict[Future[FileResult], str] = {}
         queue = list(jobs)

@@ -163,3 +163,49 @@ def test_changed_rules_redo_every_file(tmp_path: Path, settings) -> None:
         fh.write("# a force's edit\n")
     again = run_batch(src, out, settings.model_copy(update={"rules_dir": rules}), workers=1)
     assert again["unchanged"] == 0 and again["ok"] == 1
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_workers_exit_when_the_batch_process_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    from tests.pdfs import policy_folder
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    policy_folder(src, documents=12, pages=4)
+    proc = subprocess.Popen([sys.executable, "-m", "redact", "-q", "batch", str(src), "--out", str(out),
+                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not list((out / "redact-reports").glob("*.json")):
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "the batch started no workers"
+    os.kill(proc.pid, signal.SIGKILL)  # the batch process only, as an OOM killer would
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() and
+                                              "Z" not in Path(f"/proc/{w}/stat").read_text().split()[2]
+                                              for w in workers):
+        time.sleep(0.2)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
+    if alive:  # do not leave them behind whatever the outcome
+        for w in alive:
+            os.kill(w, signal.SIGKILL)
+    assert not alive, "workers outlived the killed batch process"

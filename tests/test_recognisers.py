@@ -190,3 +190,20 @@ def test_name_inside_a_rejected_longer_span_survives(scanner: Scanner) -> None:
     found = {f.text for f in scanner.detect_texts([(None, "Records held by DS Brackenridge Records Unit.")])
              if f.type == "PERSON"}
     assert any("Brackenridge" in text for text in found)
+
+
+def test_identical_pages_are_analysed_once_and_found_on_each(scanner: Scanner, monkeypatch) -> None:
+    seen: list[int] = []
+    original = scanner.detector.find_by_rules
+
+    def spy(texts: list[str]):  # type: ignore[no-untyped-def]
+        seen.append(len(texts))
+        return original(texts)
+
+    monkeypatch.setattr(scanner.detector, "find_by_rules", spy)
+    form = "Witness form\nCompleted by DS Quenellworth, call 01632 960777.\n"
+    found = scanner.detect_texts([(1, form), (2, "A different page about Ottilie Brackenbury."), (3, form)])
+    assert seen == [2]
+    pages = sorted(f.page for f in found if f.text == "Quenellworth")
+    assert pages == [1, 3]
+    assert sorted(f.page for f in found if f.type == "PHONE") == [1, 3]

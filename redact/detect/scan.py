@@ -123,16 +123,21 @@ class Scanner:
         common = common_words(t for _, t in texts)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
-        by_rules = self.detector.find_by_rules(chunks)
-        ner_chunks = [truecase_capitals(c) for c in blank_repeated_lines(chunks)]
+        # identical pages (a form repeated, a blank template) are analysed once
+        first_of: dict[str, int] = {}
+        unique = [i for i, c in enumerate(chunks) if first_of.setdefault(c, i) == i]
+        unique_chunks = [chunks[i] for i in unique]
+        by_rules = self.detector.find_by_rules(unique_chunks)
+        ner_chunks = [truecase_capitals(c) for c in blank_repeated_lines(unique_chunks)]
         if self.focus is not None:
             # a first-name guess explains nothing: NER still reads its sentence
             spans = [[(r.start, r.end) for r in results
                       if r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != "first_name"]
                      for results in by_rules]
             ner_chunks = self.focus.blank(ner_chunks, common, spans)
-        by_model = self.detector.find_by_model(chunks, ner_chunks)
-        results_by_chunk = [r + m for r, m in zip(by_rules, by_model, strict=True)]
+        by_model = self.detector.find_by_model(unique_chunks, ner_chunks)
+        unique_results = dict(zip(unique, (r + m for r, m in zip(by_rules, by_model, strict=True)), strict=True))
+        results_by_chunk = [unique_results[first_of[c]] for c in chunks]
         page_results: dict[int, list[Finding]] = {i: [] for i in range(len(texts))}
         for chunk_text, (index, offset), results in zip(chunks, owners, results_by_chunk, strict=True):
             page_no = texts[index][0]

@@ -63,18 +63,17 @@ def _init_worker(settings: Settings, rules: RuleSet) -> None:
     _WORKER["scanner"] = Scanner(settings, rules)
 
 
-def _init_pool_worker(settings: Settings, rules: RuleSet) -> None:
-    """A pool worker: the scanner, and an exit when the batch process is gone
-    (killed with SIGKILL, it cannot stop its workers itself)."""
-    _init_worker(settings, rules)
-    parent = os.getppid()
+def _init_pool_worker(settings: Settings, rules: RuleSet, batch_pid: int) -> None:
+    """A pool worker: an exit when the batch process is gone (killed with
+    SIGKILL, it cannot stop its workers itself), then the scanner."""
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(2)
+        while os.getppid() == batch_pid:
+            time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=watch, name="redact-parent-watch", daemon=True).start()
+    _init_worker(settings, rules)
 
 
 def discover(in_dir: Path) -> list[Path]:
@@ -276,7 +275,7 @@ def _run_pool(jobs: list[tuple[Path, str, str]], n: int, settings: Settings, rul
               work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
     ctx = get_context("spawn")
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_pool_worker,
-                             initargs=(settings, rules)) as pool:
+                             initargs=(settings, rules, os.getpid())) as pool:
         pending: dict[Future[FileResult], str] = {}
         queue = list(jobs)
         try:

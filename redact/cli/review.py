@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from redact.cli import STATE, _filter, _table, cli, emit_json, filter_options, json_option, reviewer_options
+from redact.cli import STATE, F, _filter, _table, cli, emit_json, filter_options, json_option, reviewer_options
 from redact.exceptions import (
     CaseError,
     ImportConflictError,
@@ -105,13 +105,22 @@ def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool
         STATE.say(f"{action.rstrip('e')}ed {n} finding(s) as {who}")
 
 
+def _decision_options(f: F) -> F:
+    """CASE, finding ids, the filters, --all-pending, --reviewer/--reason and --json."""
+    for option in reversed([
+        click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True)),
+        click.argument("ids", nargs=-1, type=int),
+        filter_options,
+        click.option("--all-pending", is_flag=True, help="Every pending finding (with the filters, if any)."),
+        reviewer_options,
+        json_option,
+    ]):
+        f = option(f)
+    return f
+
+
 @cli.command()
-@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.argument("ids", nargs=-1, type=int)
-@filter_options
-@click.option("--all-pending", is_flag=True, help="Every pending finding (with the filters, if any).")
-@reviewer_options
-@json_option
+@_decision_options
 def approve(case_dir: Path, ids: tuple[int, ...], all_pending: bool, reviewer: str | None, reason: str,
             as_json: bool, **filters: Any) -> None:
     """Approve findings for redaction, by id or by filter.
@@ -126,12 +135,7 @@ def approve(case_dir: Path, ids: tuple[int, ...], all_pending: bool, reviewer: s
 
 
 @cli.command()
-@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.argument("ids", nargs=-1, type=int)
-@filter_options
-@click.option("--all-pending", is_flag=True, help="Every pending finding (with the filters, if any).")
-@reviewer_options
-@json_option
+@_decision_options
 def reject(case_dir: Path, ids: tuple[int, ...], all_pending: bool, reviewer: str | None, reason: str,
            as_json: bool, **filters: Any) -> None:
     """Reject findings: they stay visible in the output.

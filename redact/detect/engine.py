@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -194,17 +194,6 @@ class Detector:
         pipe = self.engine.process_batch(ner_input, language="en", batch_size=NER_BATCH)
         for original, (_, artifacts) in zip(texts, pipe, strict=True):
             yield self._analyze(self.model_analyzer, original, artifacts)
-
-    def analyse(self, texts: Iterable[str], ner_texts: list[str] | None = None) -> Iterator[list[RecognizerResult]]:
-        """Rule and model results for each text, NER reading ``ner_texts``."""
-        originals = list(texts)
-        by_rules = self.find_by_rules(originals)
-        for rule_results, model_results in zip(by_rules, self.find_by_model(originals, ner_texts), strict=True):
-            yield rule_results + model_results
-
-    def analyse_one(self, text: str) -> list[RecognizerResult]:
-        """Results for one text."""
-        return next(iter(self.analyse([text])))
 
     def _analyze(self, analyzer: AnalyzerEngine, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
         with _keep_contained_results():

@@ -13,7 +13,8 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from redact.detect.engine import PRESIDIO_TYPES
-from redact.detect.rules import RuleSet
+from redact.detect.names import english_form
+from redact.detect.rules import RuleSet, phrase_alternation
 from redact.models import Finding
 
 TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
@@ -32,9 +33,7 @@ class FindingBuilder:
         self.allow = [
             (regex.compile(r"(?i)\A(?:" + a.pattern + r")\Z"), a.reason) for a in rules.allow
         ]
-        titles = rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", [])
-        alts = sorted({t for t in titles if t.strip()}, key=len, reverse=True)
-        body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
+        body = phrase_alternation(rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", []))
         self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
@@ -111,11 +110,7 @@ class FindingBuilder:
 
     def _english(self, word: str) -> bool:
         """An ordinary English word, or the regular plural of one."""
-        if word in self.english:
-            return True
-        if word.endswith("ies") and word[:-3] + "y" in self.english:
-            return True
-        return (word.endswith("es") and word[:-2] in self.english) or (word.endswith("s") and word[:-1] in self.english)
+        return english_form(word, self.english)
 
     def _trim_not_name(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Cut contact labels off both ends ('Martin Smith  Tel' becomes

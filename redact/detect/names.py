@@ -14,11 +14,25 @@ title-cased phrase, not a person.
 
 from __future__ import annotations
 
+import calendar
 import importlib
 import pkgutil
 from functools import lru_cache
 
 import spacy
+
+# Month and day names: capitalised, and some are first names too ('June').
+MONTHS_AND_DAYS = frozenset(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name))
+MONTH_AND_DAY_ABBREVIATIONS = frozenset(w.casefold() for w in (*calendar.month_abbr[1:], *calendar.day_abbr))
+
+
+def english_form(word: str, english: frozenset[str] | set[str]) -> bool:
+    """``word`` (case-folded), or the singular of it as a regular plural, is in ``english``."""
+    if word in english:
+        return True
+    if word.endswith("ies") and word[:-3] + "y" in english:
+        return True
+    return (word.endswith("es") and word[:-2] in english) or (word.endswith("s") and word[:-1] in english)
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +57,7 @@ def first_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=8)
 def common_english(nlp: spacy.language.Language, parts: tuple[str, ...] | None = None) -> frozenset[str]:
     """The lemma index of the model's rule-based lemmatizer (empty if it has
     none), for every part of speech or only ``parts`` ("adj", "adv", "verb",

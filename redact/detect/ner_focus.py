@@ -24,16 +24,14 @@ ranks and initials are never explained. The cut is conservative on purpose
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
 
+from redact.detect.names import MONTHS_AND_DAYS, english_form
+
 STOP_WORDS = frozenset(_SPACY_STOP_WORDS)
-# Months and days are capitalised and some are first names too ("June"):
-# ordinary unless a capitalised word follows ("June Okafor").
-CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name))
 
 # A sentence ends at . ! ? after a word of two or more lower-case letters or a
 # digit (not after an initial or a title such as "Dr."), or at a blank line.
@@ -123,7 +121,7 @@ class NerFocus:
             # an acronym; a name in capitals comes as a run, which the
             # detector title-cases before this check sees it
             return True
-        if core in CALENDAR_WORDS and not next_capitalised:
+        if core in MONTHS_AND_DAYS and not next_capitalised:  # 'in June', not 'June Okafor'
             return True
         if core in self.first_names and (next_capitalised or core not in ordinary):
             return False  # a first name, unless written in lower case somewhere
@@ -141,12 +139,5 @@ def _with_margin(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _ordinary_form(word: str, ordinary: frozenset[str] | set[str]) -> bool:
-    """The word or its singular is ordinary English."""
-    word = word.removesuffix("'s").removesuffix("’s")
-    if word in ordinary:
-        return True
-    if word.endswith("ies") and word[:-3] + "y" in ordinary:
-        return True
-    if word.endswith("es") and word[:-2] in ordinary:
-        return True
-    return word.endswith("s") and word[:-1] in ordinary
+    """The word (without a possessive 's) or its singular is ordinary English."""
+    return english_form(word.removesuffix("'s").removesuffix("’s"), ordinary)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import regex
 
-from redact.detect.rules import RuleSet
+from redact.detect.rules import RuleSet, phrase_alternation
 from redact.models import Finding
 
 WINDOW = 48
@@ -114,8 +114,7 @@ class Policy:
 def _title_regex(titles: list[str]) -> regex.Pattern[str] | None:
     if not titles:
         return None
-    alts = sorted({t for t in titles if t.strip()}, key=len, reverse=True)
-    body = "|".join(r"[ \t]+".join(regex.escape(p) for p in t.split()) for t in alts)
+    body = phrase_alternation(titles)
     # the title must sit right before the name, allowing other titles/initials between
     return regex.compile(
         rf"(?<![\w/])(?:[AT]/)?({body})\.?(?:[ \t]*[–—:,-])?[ \t]+(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"

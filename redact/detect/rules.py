@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -133,14 +134,16 @@ class RuleSet(_Strict):
             words = self.vocabularies.get(m.group(1))
             if words is None:
                 return m.group(0)
-            alts = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-            return "(?:" + "|".join(_word_regex(w) for w in alts) + ")"
+            return "(?:" + phrase_alternation(words) + ")"
 
         return PLACEHOLDER.sub(repl, pattern)
 
 
-def _word_regex(word: str) -> str:
-    return r"[ \t]+".join(regex.escape(part) for part in word.split())
+def phrase_alternation(phrases: Iterable[str]) -> str:
+    """The phrases as an escaped regex alternation, longest first (so 'Chief
+    Inspector' wins over 'Chief'), any run of spaces or tabs between words."""
+    ordered = sorted({" ".join(p.split()) for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(r"[ \t]+".join(regex.escape(part) for part in p.split()) for p in ordered)
 
 
 def _merge(target: dict[str, Any], source: dict[str, Any], path: Path) -> None:

@@ -8,7 +8,6 @@ and detected like any other text.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pymupdf
@@ -122,12 +121,6 @@ class PageCache:
         else:
             self.pages.move_to_end(number)
         return pt
-
-
-def iter_pages(doc: pymupdf.Document) -> Iterator[PageText]:
-    """Pages one at a time, so a 2,000-page file is never held as text at once."""
-    for page in doc:
-        yield page_text(page)
 
 
 def reveal_hidden_layers(doc: pymupdf.Document) -> tuple[pymupdf.Document, int]:

@@ -22,18 +22,19 @@ in lower case.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 
 import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from redact.detect.names import MONTH_AND_DAY_ABBREVIATIONS, MONTHS_AND_DAYS
+from redact.detect.rules import phrase_alternation
+
 NAME = "first_name"
 SCORE = 0.5
 ALONE_SCORE = 0.4  # a first name standing alone in prose: weaker evidence
-CALENDAR_WORDS = frozenset(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name,
-                                                  *calendar.month_abbr[1:], *calendar.day_abbr))
+CALENDAR_WORDS = MONTHS_AND_DAYS | MONTH_AND_DAY_ABBREVIATIONS
 _CAP = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?"
 RUN = regex.compile(
     rf"(?<![\w'’.-])({_CAP})"
@@ -54,11 +55,6 @@ ISOLATED = regex.compile(
 )
 
 
-def _alternation(phrases: Iterable[str]) -> str:
-    ordered = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join(r"[ \t]+".join(regex.escape(w) for w in p.split()) for p in ordered)
-
-
 class FirstNameRecognizer(EntityRecognizer):
     """Propose 'First Surname' runs whose first word is a known first name,
     and first names alone where a greeting or sign-off puts them."""
@@ -68,11 +64,10 @@ class FirstNameRecognizer(EntityRecognizer):
         super().__init__(supported_entities=["PERSON"], name=NAME)
         self.first_names = frozenset(first_names) - frozenset(ordinary)
         self.english = frozenset(english) | frozenset(ordinary)
-        lone = [rf"(?<=(?:^|\n)[ \t]*(?:{_alternation(greetings)})[ \t,]+)({_WORD})(?=[ \t]*[,.!:]?[ \t]*(?:\n|$))"
-                if _alternation(greetings) else "",
-                rf"(?<=(?:{_alternation(sign_offs)})[,.!]?[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*)({_WORD})(?=[ \t]*(?:\n|$))"
-                if _alternation(sign_offs) else ""]
-        self.lone = [regex.compile(p) for p in lone if p]
+        greeting, sign_off = phrase_alternation(greetings), phrase_alternation(sign_offs)
+        after_greeting = rf"(?<=(?:^|\n)[ \t]*(?:{greeting})[ \t,]+)({_WORD})(?=[ \t]*[,.!:]?[ \t]*(?:\n|$))"
+        after_sign_off = rf"(?<=(?:{sign_off})[,.!]?[ \t]*\n(?:[ \t]*\n){{0,3}}[ \t]*)({_WORD})(?=[ \t]*(?:\n|$))"
+        self.lone = [regex.compile(p) for p, words in ((after_greeting, greeting), (after_sign_off, sign_off)) if words]
         self.alone = self.first_names - CALENDAR_WORDS
 
     def load(self) -> None:

@@ -19,6 +19,8 @@ import regex
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from redact.detect.rules import phrase_alternation
+
 NAME = "labelled_phone"
 SCORE = 0.6
 NUMBER = regex.compile(
@@ -85,9 +87,5 @@ class LabelledPhoneRecognizer(EntityRecognizer):
 
 
 def _words_pattern(words: Iterable[str]) -> regex.Pattern[str] | None:
-    alternation = "|".join(
-        r"[ \t]+".join(regex.escape(p) for p in w.split()) for w in sorted(set(words), key=len, reverse=True) if w
-    )
-    if not alternation:
-        return None
-    return regex.compile(rf"(?i)(?<![\w])({alternation})(?![\w])")
+    alternation = phrase_alternation(words)
+    return regex.compile(rf"(?i)(?<![\w])({alternation})(?![\w])") if alternation else None

@@ -12,6 +12,8 @@ from redact import __version__
 from redact.apply.plan import plan_from_rows
 from redact.case import Case
 from redact.config import Settings
+from redact.detect.census import census
+from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner
 from redact.exceptions import PendingError, RedactError
@@ -36,12 +38,19 @@ def scan_case(case: Case, settings: Settings, rules: RuleSet, *, rescan: bool = 
     """Scan every document not yet scanned (all of them with ``rescan``)."""
     summary = ScanSummary()
     scanner: Scanner | None = None
-    for doc in case.store.documents():
+    documents = case.store.documents()
+    to_scan = [doc for doc in documents if rescan or not doc["scanned_at"]]
+    shared: dict[str, int] = {}
+    if to_scan:  # numbers are counted over the whole case, scanned before or not
+        _, shared = census([case.original_path(d["path"]) for d in documents], settings,
+                           rules.s40.shared_number_min_documents, password)
+    numbers = NumberContext(shared=shared, scope="case")
+    for doc in documents:
         if doc["scanned_at"] and not rescan:
             summary.documents.append({"document": doc["name"], "skipped": "already scanned"})
             continue
         scanner = scanner or Scanner(settings, rules)
-        result = scanner.scan_file(case.original_path(doc["path"]), password=password)
+        result = scanner.scan_file(case.original_path(doc["path"]), password=password, numbers=numbers)
         added = case.store.save_scan(doc["id"], result.pages, result.findings, result.notes)
         summary.documents.append({
             "document": doc["name"], "pages": result.pages, "findings": len(result.findings), "new": added,

@@ -24,6 +24,8 @@ from typing import Any
 from redact import __version__
 from redact.apply.plan import plan_from_findings
 from redact.config import Settings
+from redact.detect.census import census, shared_in
+from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner
 from redact.exceptions import ExitCode, RedactError
@@ -33,6 +35,7 @@ from redact.process import redact_and_verify, write_json
 
 REPORTS = "redact-reports"
 SUMMARY = "redact-summary.json"
+Job = tuple[Path, str, str, NumberContext]  # (path, path relative to the input folder, input SHA-256, shared numbers)
 WORK_PREFIX = ".redact-work-"  # scratch folder inside the output folder (one batch per output folder at a time)
 
 
@@ -83,8 +86,10 @@ def discover(in_dir: Path) -> list[Path]:
 
 
 def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: str | None,
-                 input_sha256: str = "") -> FileResult:
-    """Scan, decide, apply and verify one file (runs inside a worker)."""
+                 input_sha256: str = "", numbers: NumberContext | None = None) -> FileResult:
+    """Scan, decide, apply and verify one file (runs inside a worker);
+    ``numbers`` holds the file's phone numbers shared with other files."""
+    numbers = numbers or NumberContext()
     scanner: Scanner = _WORKER["scanner"]
     settings = scanner.settings
     start = time.perf_counter()
@@ -95,7 +100,7 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
                 open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb))
             try:
                 cache = PageCache(doc, ocr=settings.ocr_engine())
-                scan = scanner.scan_pdf(doc, path, cache=cache)
+                scan = scanner.scan_pdf(doc, path, cache=cache, numbers=numbers)
                 if hidden:
                     scan.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and redacted")
                 plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
@@ -104,7 +109,7 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
             finally:
                 doc.close()
         else:
-            scan = scanner.scan_file(path)
+            scan = scanner.scan_file(path, numbers=numbers)
             plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                       scanner.rules.s40.batch_policy.public)
             outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings)
@@ -116,7 +121,8 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
         result.notes = scan.notes + outcome.applied.notes
         result.sha256 = outcome.sha256
         report = {"file": rel, "tool_version": __version__, "rules_digest": scanner.rules.digest,
-                  "input_sha256": input_sha256, "pages": result.pages, "findings_by_type": result.findings,
+                  "input_sha256": input_sha256, "shared_numbers": sorted(numbers.shared),
+                  "pages": result.pages, "findings_by_type": result.findings,
                   "findings": [f.to_json(rel, Path(rel).stem) for f in scan.findings],
                   **outcome.summary(), "notes": result.notes}
         write_json(out_dir / REPORTS / f"{rel}.json", report)
@@ -171,20 +177,23 @@ def run_batch(
         if on_file:
             on_file(r)
 
-    jobs: list[tuple[Path, str, str]] = []
+    # phone numbers shared across the batch's files (team lines) are counted first
+    per_file, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
+    jobs: list[Job] = []
     first_of: dict[str, str] = {}
     copies: list[tuple[str, str]] = []
     for path in files:
         rel = path.relative_to(in_dir).as_posix()
         digest = sha256_file(path)
-        kept = _unchanged(out_dir, rel, digest, rules.digest)
+        numbers = NumberContext(shared={n: shared[n] for n in shared_in(per_file.get(path, set()), shared)})
+        kept = _unchanged(out_dir, rel, digest, rules.digest, sorted(numbers.shared))
         if kept is not None:
             done(kept)
         elif digest in first_of:
             copies.append((rel, first_of[digest]))
         else:
             first_of[digest] = rel
-            jobs.append((path, rel, digest))
+            jobs.append((path, rel, digest, numbers))
     try:
         if not jobs:
             pass  # everything is unchanged or a copy: no model to load
@@ -194,8 +203,8 @@ def run_batch(
             run_on_dask(jobs, settings, rules, out_dir, work_dir, password, done, workers=n, scheduler=scheduler)
         elif n == 1 or len(jobs) == 1:
             _init_worker(settings, rules)
-            for path, rel, digest in jobs:
-                done(process_file(path, rel, out_dir, work_dir, password, digest))
+            for path, rel, digest, numbers in jobs:
+                done(process_file(path, rel, out_dir, work_dir, password, digest, numbers))
         else:
             _run_pool(jobs, n, settings, rules, out_dir, work_dir, password, done)
     finally:
@@ -232,9 +241,11 @@ def run_batch(
     return summary
 
 
-def _unchanged(out_dir: Path, rel: str, input_sha256: str, rules_digest: str) -> FileResult | None:
-    """The earlier result for ``rel`` if its input, rules and tool version are
-    the same and its verified output is still there, untouched."""
+def _unchanged(out_dir: Path, rel: str, input_sha256: str, rules_digest: str,
+               shared_numbers: list[str]) -> FileResult | None:
+    """The earlier result for ``rel`` if its input, rules, tool version and
+    shared phone numbers are the same and its verified output is still
+    there, untouched."""
     report_path = out_dir / REPORTS / f"{rel}.json"
     output = out_dir / rel
     try:
@@ -243,6 +254,7 @@ def _unchanged(out_dir: Path, rel: str, input_sha256: str, rules_digest: str) ->
         return None
     if (report.get("input_sha256") != input_sha256 or report.get("rules_digest") != rules_digest
             or report.get("tool_version") != __version__ or not report.get("verified")
+            or report.get("shared_numbers", []) != shared_numbers
             or not output.is_file() or sha256_file(output) != report.get("sha256")):
         return None
     return FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok), pages=int(report.get("pages", 0)),
@@ -271,7 +283,7 @@ def _copy_result(out_dir: Path, rel: str, original: str, first: FileResult | Non
                       reused=f"identical to {original}", notes=[f"identical to {original}"])
 
 
-def _run_pool(jobs: list[tuple[Path, str, str]], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
+def _run_pool(jobs: list[Job], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
               work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
     ctx = get_context("spawn")
     with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_pool_worker,
@@ -281,8 +293,8 @@ def _run_pool(jobs: list[tuple[Path, str, str]], n: int, settings: Settings, rul
         try:
             while queue or pending:
                 while queue and len(pending) < n * 2:
-                    path, rel, digest = queue.pop(0)
-                    pending[pool.submit(process_file, path, rel, out_dir, work_dir, password, digest)] = rel
+                    path, rel, digest, numbers = queue.pop(0)
+                    pending[pool.submit(process_file, path, rel, out_dir, work_dir, password, digest, numbers)] = rel
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     rel = pending.pop(fut)

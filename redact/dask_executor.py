@@ -17,14 +17,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redact.config import Settings
+from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet
 from redact.exceptions import ConfigError, ExitCode
 
-Job = tuple[Path, str, str]  # (path, path relative to the input folder, input SHA-256)
-
+if TYPE_CHECKING:
+    from redact.batch import Job
 
 def run_on_dask(jobs: list[Job], settings: Settings, rules: RuleSet, out_dir: Path, work_dir: Path,
                 password: str | None, done: Callable[[Any], None], *, workers: int,
@@ -49,10 +50,10 @@ def run_on_dask(jobs: list[Job], settings: Settings, rules: RuleSet, out_dir: Pa
     try:
         shared = client.scatter([settings, rules], broadcast=True)
         futures = {}
-        for rank, (path, rel, digest) in enumerate(jobs):
+        for rank, (path, rel, digest, numbers) in enumerate(jobs):
             # largest files first (jobs come sorted): earlier submissions get higher priority
             future = client.submit(_process_on_worker, shared[0], shared[1], path, rel, out_dir, work_dir,
-                                   password, digest, pure=False, priority=len(jobs) - rank, retries=0)
+                                   password, digest, numbers, pure=False, priority=len(jobs) - rank, retries=0)
             futures[future] = rel
         try:
             for future in as_completed(futures):
@@ -79,7 +80,7 @@ def _connect(client_class: Any, scheduler: str) -> Any:
 
 
 def _process_on_worker(settings: Settings, rules: RuleSet, path: Path, rel: str, out_dir: Path, work_dir: Path,
-                       password: str | None, digest: str) -> Any:
+                       password: str | None, digest: str, numbers: NumberContext) -> Any:
     """One file on a Dask worker; the scanner is built on the worker's first
     file and again only if a later batch brings other settings or rules."""
     from redact import batch
@@ -88,4 +89,4 @@ def _process_on_worker(settings: Settings, rules: RuleSet, path: Path, rel: str,
     if batch._WORKER.get("key") != key:
         batch._init_worker(settings, rules)
         batch._WORKER["key"] = key
-    return batch.process_file(path, rel, out_dir, work_dir, password, digest)
+    return batch.process_file(path, rel, out_dir, work_dir, password, digest, numbers)

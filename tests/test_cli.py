@@ -87,6 +87,15 @@ def test_full_case_flow(case: Path) -> None:
     assert all(d["pending"] == 0 and d["verified"] for d in status["documents"])
 
 
+def test_explain_names_the_policy_rule_and_its_setting(case: Path) -> None:
+    switchboard = next(r for r in findings(case) if r["text"] == "01632 960000")
+    code, out, _ = invoke("explain", str(case), str(switchboard["id"]))
+    assert code == 0
+    assert "rule:       team_word (set by s40.team_line_words in rules/s40.yaml)" in out
+    direct = next(r for r in findings(case) if r["text"] == "01632 960412")
+    assert "rule:       personal_beside" in invoke("explain", str(case), str(direct["id"]))[1]
+
+
 def test_decisions_record_who_when_why(case: Path) -> None:
     target = next(r for r in findings(case) if r["text"] == "Callum Ferriby")
     assert invoke("reject", str(case), str(target["id"]), "--reviewer", "bob", "--reason", "my test reason")[0] == 0

@@ -34,6 +34,13 @@ def classify(scanner: Scanner, text: str) -> dict[str, tuple[bool, str]]:
          "01632 960222", True, "team or service line"),
         ("Contact: Democratic Services  01632 960333\nEmail: democratic.services@eastmoor.example",
          "01632 960333", True, "team or service line"),
+        ("If you have any questions please contact me on 01632 960444.", "01632 960444", False, "'me'"),
+        ("Disclosure Unit, direct dial 01632 960445", "01632 960445", False, "'direct dial'"),
+        ("Team mobile: 07700 900446", "07700 900446", False, "'mobile'"),
+        ("Apologies: Ambrose Kettleworth\n\nQueries to the Disclosure Team, 01632 960447", "01632 960447", True,
+         "team or service line"),
+        ("Ambrose Kettleworth, Disclosure Unit, 01632 960448", "01632 960448", False,
+         "'Ambrose Kettleworth' on its line"),
     ],
 )
 def test_policy_rules(scanner: Scanner, text: str, item: str, public: bool, reason: str) -> None:

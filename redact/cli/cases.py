@@ -107,6 +107,8 @@ def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None
 
 
 def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_json: bool) -> None:
+    from redact.detect.census import census
+    from redact.detect.policy import NumberContext
     from redact.detect.rules import load_rules
     from redact.detect.scan import Scanner
     from redact.ingest import supported_files
@@ -115,13 +117,15 @@ def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_js
     settings = STATE.settings()
     rules = load_rules(settings.rules_dir)
     files = supported_files(list(targets))
+    _, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
+    numbers = NumberContext(shared=shared, scope="folder")
     scanner = Scanner(settings, rules)
     failures = 0
     rows = []
     with progress_bar(len(files), "scanning", quiet=STATE.quiet) as bar:
         for path in files:
             try:
-                result = scanner.scan_file(path, password=password)
+                result = scanner.scan_file(path, password=password, numbers=numbers)
             except RedactError as exc:
                 if len(files) == 1:
                     raise
@@ -229,6 +233,12 @@ def explain(case_dir: Path, finding_id: int, as_json: bool) -> None:
     if exp.get("source") == "ocr":
         lines.append(f"  read by OCR (lowest line confidence on the page {exp.get('ocr_confidence')})")
     lines.append(f"  policy:     {data['policy_reason']}")
+    if exp.get("policy_rule"):
+        from redact.detect.policy import RULE_SETTINGS
+
+        setting = RULE_SETTINGS.get(exp["policy_rule"])
+        lines.append(f"  rule:       {exp['policy_rule']}" + (f" (set by s40.{setting} in rules/s40.yaml)"
+                                                               if setting else ""))
     lines.append(f"  proposed:   {data['proposed_action']} ({data['exemption']}); status {data['status']}")
     for d in data["decisions"]:
         lines.append(f"  decision:   {d['action']} by {d['reviewer']} at {d['decided_at']}: {d['reason']}")

@@ -8,12 +8,39 @@ in doubt the finding is proposed for redaction and a person decides.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import regex
 
 from redact.detect.rules import RuleSet, phrase_alternation
 from redact.models import Finding
+from redact.normalise import identity
 
 WINDOW = 48
+
+# each policy rule (the explanation's ``policy_rule``) and the s40.yaml setting behind it
+RULE_SETTINGS = {
+    "chief_officer": "public_from_rank",
+    "elected_office": "elected_titles",
+    "mailbox": "public_mailboxes",
+    "public_number": "public_numbers",
+    "direct_word": "direct_line_words",
+    "team_word": "team_line_words",
+    "letterhead": "letterhead_numbers",
+    "shared_number": "shared_number_min_documents",
+}
+
+
+@dataclass(frozen=True)
+class NumberContext:
+    """What the policy knows of a document's phone numbers beyond one page:
+    numbers on its running header or footer lines, and numbers shared with
+    other documents of the same batch or case (number -> documents)."""
+
+    running: frozenset[str] = frozenset()
+    shared: Mapping[str, int] = field(default_factory=dict)
+    scope: str = "batch"
 
 
 class Policy:
@@ -34,20 +61,20 @@ class Policy:
         self.mailbox_re = (
             regex.compile("(?i)^(?:" + "|".join(s40.public_mailboxes) + ")$") if s40.public_mailboxes else None
         )
-        words = sorted(s40.team_line_words, key=len, reverse=True)
-        self.team_re = (
-            regex.compile(r"(?i)\b(?:" + "|".join(regex.escape(w) for w in words) + r")\b") if words else None
-        )
+        self.team_re = _word_regex(s40.team_line_words)
+        self.direct_re = _word_regex(s40.direct_line_words)
         self.public_from = s40.public_from_rank
 
-    def classify(self, finding: Finding, text: str, page_findings: list[Finding]) -> None:
-        """Set ``public`` and ``policy_reason`` on ``finding`` in place."""
+    def classify(self, finding: Finding, text: str, page_findings: list[Finding],
+                 context: NumberContext | None = None) -> None:
+        """Set ``public``, ``policy_reason`` and the explanation's ``policy_rule``
+        on ``finding`` in place."""
         if finding.type == "PERSON":
             self._person(finding, text)
         elif finding.type == "EMAIL":
             self._email(finding)
         elif finding.type == "PHONE":
-            self._phone(finding, text, page_findings)
+            self._phone(finding, text, page_findings, context or NumberContext())
 
     def _person(self, f: Finding, text: str) -> None:
         # the title may end the previous line ("Chief Constable\nImelda Carraway")
@@ -55,60 +82,104 @@ class Policy:
         if self.rank_re is not None:
             m = self.rank_re.search(before)
             if m:
-                self._public(f, f"chief officer rank ({m.group(1)}; public from {self.public_from})")
+                self._public(f, "chief_officer", f"chief officer rank ({m.group(1)}; public from {self.public_from})")
                 return
         if self.elected_re is not None:
             m = self.elected_re.search(before)
             if m:
-                self._public(f, f"elected office ({m.group(1)})")
+                self._public(f, "elected_office", f"elected office ({m.group(1)})")
                 return
         if self.members_re is not None:
             m = self.members_re.search(text[max(0, f.start - 400) : f.start])
             if m:
-                self._public(f, f"elected office (listed after '{m.group(1)}')")
+                self._public(f, "elected_office", f"elected office (listed after '{m.group(1)}')")
                 return
-        f.public = False
-        f.policy_reason = "personal: name of staff or a member of the public (default)"
+        self._personal(f, "default", "personal: name of staff or a member of the public (default)")
 
     def _email(self, f: Finding) -> None:
         local = regex.split(r"\s*(?:@|\[\s*at\s*\]|\(\s*at\s*\))\s*", f.text, maxsplit=1, flags=regex.I)[0]
         if self.mailbox_re is not None and self.mailbox_re.match(local.strip()):
-            self._public(f, f"generic mailbox ({local.strip()}@…)")
+            self._public(f, "mailbox", f"generic mailbox ({local.strip()}@…)")
             return
-        f.public = False
-        f.policy_reason = "personal: individual e-mail address (default)"
+        self._personal(f, "default", "personal: individual e-mail address (default)")
 
-    def _phone(self, f: Finding, text: str, page_findings: list[Finding]) -> None:
-        digits = regex.sub(r"\D", "", f.text)
-        if digits.startswith("44") and len(digits) > 10:
-            digits = "0" + digits[2:].removeprefix("0")
-        if digits in self.public_numbers:
-            self._public(f, f"public contact number ({f.text.strip()})")
+    def _phone(self, f: Finding, text: str, page_findings: list[Finding], context: NumberContext) -> None:
+        number = identity(f.text, "PHONE")
+        if number in self.public_numbers:
+            self._public(f, "public_number", f"public contact number ({f.text.strip()})")
+            return
+        line_start, own_end = _line_bounds(text, f.start, f.end)
+        m = self.direct_re.search(text, line_start, own_end) if self.direct_re is not None else None
+        if m:
+            self._personal(f, "direct_word", f"personal: direct line (context: {m.group(0)!r})")
             return
         # the number's line and the next one ("... on 01632 960000.\nWhen contacting the FOI Team ...")
-        line_start = text.rfind("\n", 0, f.start) + 1
-        line_end = text.find("\n", f.end)
-        line_end = len(text) if line_end < 0 else line_end
-        next_end = text.find("\n", line_end + 1)
-        line_end = len(text) if next_end < 0 else next_end
-        line = text[line_start:line_end]
-        if self.team_re is not None:
-            m = self.team_re.search(line)
-            personal_on_line = any(
-                o is not f and not o.public and o.type in ("PERSON", "EMAIL")
-                and o.start >= line_start and o.end <= line_end
-                for o in page_findings
-            )
-            if m and not personal_on_line:
-                self._public(f, f"team or service line (context: {m.group(0)!r})")
-                return
-        f.public = False
-        f.policy_reason = "personal: direct line (default)"
+        _, line_end = _line_bounds(text, f.start, f.end, after=1)
+        beside = _personal_between(f, page_findings, line_start, line_end)
+        if beside is not None:
+            self._personal(f, "personal_beside", f"personal: direct line ({beside.text!r} on its line)")
+            return
+        m = self.team_re.search(text, line_start, line_end) if self.team_re is not None else None
+        if m:
+            self._public(f, "team_word", f"team or service line (context: {m.group(0)!r})")
+            return
+        if number.startswith("07"):
+            self._personal(f, "default", "personal: mobile number (default)")
+            return
+        documents = context.shared.get(number, 0)
+        if number in context.running or documents:
+            # a signature block puts the name two lines above the number
+            block_start, block_end = _line_bounds(text, f.start, f.end, before=2, after=2)
+            near = _personal_between(f, page_findings, block_start, block_end)
+            if near is not None:
+                self._personal(f, "personal_near", f"personal: direct line ({near.text!r} within two lines)")
+            elif number in context.running:
+                self._public(f, "letterhead", "letterhead or footer number (on a line printed on every page; "
+                             "no name within two lines)")
+            else:
+                self._public(f, "shared_number", f"team or service line (the same number is in {documents} "
+                             f"documents of this {context.scope}; no name within two lines)")
+            return
+        self._personal(f, "default", "personal: direct line (default)")
 
     @staticmethod
-    def _public(f: Finding, reason: str) -> None:
+    def _public(f: Finding, rule: str, reason: str) -> None:
         f.public = True
         f.policy_reason = f"public: {reason}"
+        f.explanation["policy_rule"] = rule
+
+    @staticmethod
+    def _personal(f: Finding, rule: str, reason: str) -> None:
+        f.public = False
+        f.policy_reason = reason
+        f.explanation["policy_rule"] = rule
+
+
+def _line_bounds(text: str, start: int, end: int, before: int = 0, after: int = 0) -> tuple[int, int]:
+    """Start and end of the line(s) holding text[start:end], with ``before``
+    lines above and ``after`` lines below."""
+    line_start = text.rfind("\n", 0, start) + 1
+    for _ in range(before):
+        if line_start == 0:
+            break
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+    line_end = text.find("\n", end)
+    for _ in range(after):
+        if line_end < 0:
+            break
+        line_end = text.find("\n", line_end + 1)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def _personal_between(f: Finding, page_findings: list[Finding], start: int, end: int) -> Finding | None:
+    """A personal name or e-mail between ``start`` and ``end``, other than ``f``."""
+    return next((o for o in page_findings if o is not f and not o.public and o.type in ("PERSON", "EMAIL")
+                 and o.start >= start and o.end <= end), None)
+
+
+def _word_regex(words: list[str]) -> regex.Pattern[str] | None:
+    """Any of ``words`` as whole words, case-insensitive."""
+    return regex.compile(r"(?i)\b(?:" + phrase_alternation(words) + r")\b") if words else None
 
 
 def _title_regex(titles: list[str]) -> regex.Pattern[str] | None:

@@ -72,6 +72,9 @@ class S40Policy(_Strict):
     public_mailboxes: list[str] = Field(default_factory=list)
     public_numbers: list[str] = Field(default_factory=list)
     team_line_words: list[str] = Field(default_factory=list)
+    direct_line_words: list[str] = Field(default_factory=list)
+    letterhead_numbers: bool = True
+    shared_number_min_documents: int = Field(default=3, ge=0)
     batch_policy: BatchPolicy = Field(default_factory=BatchPolicy)
 
     @field_validator("public_numbers")

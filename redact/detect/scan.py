@@ -4,7 +4,7 @@ passes (names repeated elsewhere, the s40 policy) and boxes for PDFs."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pymupdf
@@ -16,7 +16,7 @@ from redact.detect.engine import Detector, truecase_capitals
 from redact.detect.findings import WORD, FindingBuilder, common_words, merge_overlaps
 from redact.detect.names import common_english, first_names
 from redact.detect.ner_focus import NerFocus
-from redact.detect.policy import Policy
+from redact.detect.policy import NumberContext, Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
@@ -56,30 +56,35 @@ class Scanner:
                    for w in phrase.split()]
         self.focus = NerFocus(english, names, signals) if settings.ner_focus else None
 
-    def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None) -> ScanResult:
-        """Scan a PDF, text or e-mail file."""
+    def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None,
+                  numbers: NumberContext | None = None) -> ScanResult:
+        """Scan a PDF, Word, text or e-mail file; ``numbers`` carries the phone
+        numbers shared with the other documents of a batch or case."""
         if kind_of(path) == "pdf":
             doc, hidden = reveal_hidden_layers(open_pdf(path, password=password, max_pages=self.settings.max_pages,
                                                         max_file_mb=self.settings.max_file_mb))
             try:
-                result = self.scan_pdf(doc, path, progress)
+                result = self.scan_pdf(doc, path, progress, numbers=numbers)
             finally:
                 doc.close()
             if hidden:
                 result.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and scanned")
             return result
         if kind_of(path) == "docx":
-            return self.scan_docx(path, progress)
+            return self.scan_docx(path, progress, numbers)
         page = read_text_file(path, self.settings.max_file_mb)
-        findings = self.detect_texts([(None, page.text)])
+        findings = self.detect_texts([(None, page.text)], numbers=numbers)
         if progress:
             progress(1)
         return ScanResult(path=path, kind="text", pages=1, findings=findings)
 
-    def scan_docx(self, path: Path, progress: PageProgress | None = None) -> ScanResult:
+    def scan_docx(self, path: Path, progress: PageProgress | None = None,
+                  numbers: NumberContext | None = None) -> ScanResult:
         """Scan every part of a Word file; each finding says which part."""
         parts = read_docx_texts(path, self.settings.max_file_mb)
-        findings = self.detect_texts([(i, text) for i, (_, text) in enumerate(parts, start=1)], progress)
+        letterhead = {i for i, (label, _) in enumerate(parts, start=1) if label.startswith(("header", "footer"))}
+        findings = self.detect_texts([(i, text) for i, (_, text) in enumerate(parts, start=1)], progress,
+                                     numbers=numbers, letterhead=letterhead)
         for f in findings:
             f.explanation["part"] = parts[(f.page or 1) - 1][0]
             f.page = None
@@ -87,7 +92,7 @@ class Scanner:
                           notes=[f"parts read: {', '.join(sorted({p for p, _ in parts}))}"])
 
     def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None,
-                 cache: PageCache | None = None) -> ScanResult:
+                 cache: PageCache | None = None, numbers: NumberContext | None = None) -> ScanResult:
         """Scan an open PDF (switch hidden layers on first: ``reveal_hidden_layers``)."""
         notes: list[str] = []
         texts: list[tuple[int | None, str]] = []
@@ -111,15 +116,17 @@ class Scanner:
             notes.append(
                 f"{len(empty)} page(s) without a text layer or readable text in images: " + _page_list(empty)
             )
-        findings = self.detect_texts(texts, progress)
+        findings = self.detect_texts(texts, progress, numbers=numbers)
         attach_boxes(cache, findings)
         return ScanResult(path=path, kind="pdf", pages=doc.page_count, findings=findings, notes=notes,
                           empty_pages=empty)
 
     def detect_texts(
-        self, texts: list[tuple[int | None, str]], progress: PageProgress | None = None
+        self, texts: list[tuple[int | None, str]], progress: PageProgress | None = None, *,
+        numbers: NumberContext | None = None, letterhead: set[int] | None = None,
     ) -> list[Finding]:
-        """Findings for a document given as (page, text) pairs."""
+        """Findings for a document given as (page, text) pairs; ``letterhead``
+        names the pages that are a Word file's headers and footers."""
         common = common_words(t for _, t in texts)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
@@ -148,11 +155,14 @@ class Scanner:
             page_results[index].extend(found)
             if progress and offset == 0:
                 progress(1)
+        context = numbers or NumberContext()
+        if self.rules.s40.letterhead_numbers:
+            context = replace(context, running=running_numbers(texts, page_results, letterhead or set()))
         for i, (_, text) in enumerate(texts):
             found = merge_overlaps(page_results[i])
             # phones last: a team line is told by the names and mailboxes around it
             for f in sorted(found, key=lambda f: f.type == "PHONE"):
-                self.policy.classify(f, text, found)
+                self.policy.classify(f, text, found, context)
             per_page.append(found)
         self._propagate(texts, per_page, common)
         make_consistent([f for found in per_page for f in found])
@@ -251,6 +261,31 @@ def blank_repeated_lines(texts: list[str]) -> list[str]:
                 seen.add(key)
         out.append("\n".join(lines))
     return out
+
+
+def running_numbers(texts: list[tuple[int | None, str]], page_results: dict[int, list[Finding]],
+                    letterhead: set[int]) -> frozenset[str]:
+    """Phone numbers printed on a running header or footer: the same line
+    (page numbers aside) with the same number on three or more pages, or on
+    both pages of a two-page document; and every number in a Word header or
+    footer part (``letterhead``)."""
+    pages_of: dict[tuple[str, str], set[int]] = {}
+    running: set[str] = set()
+    for i, (page_no, text) in enumerate(texts):
+        for f in page_results[i]:
+            if f.type != "PHONE":
+                continue
+            number = identity(f.text, "PHONE")
+            if page_no is not None and page_no in letterhead:
+                running.add(number)
+                continue
+            start, end = text.rfind("\n", 0, f.start) + 1, text.find("\n", f.end)
+            key = _line_key(text[start:len(text) if end < 0 else end])
+            pages_of.setdefault((key, number), set()).add(i)
+    need = min(REPEAT_MIN_PAGES, len(texts))
+    if need >= 2:
+        running.update(number for (_, number), pages in pages_of.items() if len(pages) >= need)
+    return frozenset(running)
 
 
 def _line_key(line: str) -> str:

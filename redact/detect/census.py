@@ -1,0 +1,87 @@
+"""Phone numbers that recur across the documents of one batch or case.
+
+A team line or switchboard is printed in many of an authority's documents; a
+person's direct dial usually in few. Before any document is scanned, every
+file's text layer is read once for UK numbers (the ``uk_phone`` recogniser,
+no model), and each number is counted once per document. The s40 policy
+then treats a number found in at least ``s40.shared_number_min_documents``
+documents as a team line, unless a name, personal e-mail or direct-line word
+is beside it (``redact.detect.policy``).
+
+The census reads text layers only (no OCR), so a number printed only in
+scanned pages is not counted: it stays personal, the safe side.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from redact.config import Settings
+from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
+from redact.exceptions import RedactError
+from redact.ingest import kind_of
+from redact.ingest.docx import read_docx_texts
+from redact.ingest.pdf import open_pdf
+from redact.ingest.text import read_text_file
+from redact.normalise import identity
+
+_PHONES = UkPhoneRecognizer()
+
+
+def numbers_in_text(text: str) -> set[str]:
+    """The national digits of every UK number in ``text`` (service numbers
+    such as 101 are left to ``s40.public_numbers``)."""
+    found = {identity(text[r.start:r.end], "PHONE") for r in _PHONES.analyze(text, ["PHONE"])}
+    return {n for n in found if len(n) >= 10}
+
+
+def document_numbers(path: Path, settings: Settings, password: str | None = None) -> set[str]:
+    """Every UK number in one file's text. A file that cannot be read gives
+    none: its own scan reports the error."""
+    try:
+        kind = kind_of(path)
+        if kind == "pdf":
+            doc = open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb)
+            try:
+                return set().union(*(numbers_in_text(page.get_text("text", flags=0)) for page in doc))
+            finally:
+                doc.close()
+        if kind == "docx":
+            return set().union(*(numbers_in_text(text) for _, text in read_docx_texts(path, settings.max_file_mb)))
+        return numbers_in_text(read_text_file(path, settings.max_file_mb).text)
+    except (RedactError, OSError, RuntimeError, ValueError):
+        return set()
+
+
+def census(paths: Iterable[Path], settings: Settings, min_documents: int,
+           password: str | None = None) -> tuple[dict[Path, set[str]], dict[str, int]]:
+    """Each file's UK numbers, and the numbers shared by at least
+    ``min_documents`` documents (files with the same name but for the
+    extension count once; nothing is read when ``min_documents`` is 0)."""
+    if min_documents <= 0:
+        return {}, {}
+    per_file = {p: document_numbers(p, settings, password) for p in paths}
+    # a letter saved as Word and as PDF is one document, not two
+    per_document: dict[str, set[str]] = {}
+    for path, numbers in per_file.items():
+        per_document.setdefault(path.stem.casefold(), set()).update(numbers)
+    return per_file, shared_numbers(per_document.values(), min_documents)
+
+
+def shared_numbers(per_document: Iterable[set[str]], min_documents: int) -> dict[str, int]:
+    """Number -> how many documents hold it, for the numbers in at least
+    ``min_documents`` of them (none when ``min_documents`` is 0: turned off)."""
+    if min_documents <= 0:
+        return {}
+    counts: Counter[str] = Counter()
+    for numbers in per_document:
+        counts.update(numbers)
+    return {n: c for n, c in counts.items() if c >= min_documents}
+
+
+def shared_in(numbers: set[str], shared: Mapping[str, int]) -> list[str]:
+    """The shared numbers one document holds: what its classification depends
+    on (a batch re-uses an earlier output only if these are unchanged)."""
+    return sorted(n for n in numbers if n in shared)

@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -177,38 +178,42 @@ def run_batch(
         if on_file:
             on_file(r)
 
-    # phone numbers shared across the batch's files (team lines) are counted first
-    per_file, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
-    jobs: list[Job] = []
-    first_of: dict[str, str] = {}
-    copies: list[tuple[str, str]] = []
-    for path in files:
-        rel = path.relative_to(in_dir).as_posix()
-        digest = sha256_file(path)
-        numbers = NumberContext(shared={n: shared[n] for n in shared_in(per_file.get(path, set()), shared)})
-        kept = _unchanged(out_dir, rel, digest, rules.digest, sorted(numbers.shared))
-        if kept is not None:
-            done(kept)
-        elif digest in first_of:
-            copies.append((rel, first_of[digest]))
-        else:
-            first_of[digest] = rel
-            jobs.append((path, rel, digest, numbers))
-    try:
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, work_dir, ignore_errors=True)
+        pool = None
+        if executor == "local" and n > 1 and not (out_dir / REPORTS).exists():
+            # a fresh batch: the workers load the model while the numbers are counted
+            pool = stack.enter_context(_start_pool(n, settings, rules))
+        # phone numbers shared across the batch's files (team lines) are counted first
+        per_file, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
+        jobs: list[Job] = []
+        first_of: dict[str, str] = {}
+        copies: list[tuple[str, str]] = []
+        for path in files:
+            rel = path.relative_to(in_dir).as_posix()
+            digest = sha256_file(path)
+            numbers = NumberContext(shared={n: shared[n] for n in shared_in(per_file.get(path, set()), shared)})
+            kept = _unchanged(out_dir, rel, digest, rules.digest, sorted(numbers.shared))
+            if kept is not None:
+                done(kept)
+            elif digest in first_of:
+                copies.append((rel, first_of[digest]))
+            else:
+                first_of[digest] = rel
+                jobs.append((path, rel, digest, numbers))
         if not jobs:
             pass  # everything is unchanged or a copy: no model to load
         elif executor == "dask":
             from redact.dask_executor import run_on_dask
 
             run_on_dask(jobs, settings, rules, out_dir, work_dir, password, done, workers=n, scheduler=scheduler)
-        elif n == 1 or len(jobs) == 1:
+        elif pool is None and (n == 1 or len(jobs) == 1):
             _init_worker(settings, rules)
             for path, rel, digest, numbers in jobs:
                 done(process_file(path, rel, out_dir, work_dir, password, digest, numbers))
         else:
-            _run_pool(jobs, n, settings, rules, out_dir, work_dir, password, done)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+            pool = pool or stack.enter_context(_start_pool(n, settings, rules))
+            _run_pool(pool, jobs, n, out_dir, work_dir, password, done)
     by_file = {r.file: r for r in results}
     for rel, original in copies:
         done(_copy_result(out_dir, rel, original, by_file.get(original)))
@@ -283,26 +288,36 @@ def _copy_result(out_dir: Path, rel: str, original: str, first: FileResult | Non
                       reused=f"identical to {original}", notes=[f"identical to {original}"])
 
 
-def _run_pool(jobs: list[Job], n: int, settings: Settings, rules: RuleSet, out_dir: Path,
-              work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
-    ctx = get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_pool_worker,
-                             initargs=(settings, rules, os.getpid())) as pool:
-        pending: dict[Future[FileResult], str] = {}
-        queue = list(jobs)
-        try:
-            while queue or pending:
-                while queue and len(pending) < n * 2:
-                    path, rel, digest, numbers = queue.pop(0)
-                    pending[pool.submit(process_file, path, rel, out_dir, work_dir, password, digest, numbers)] = rel
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    rel = pending.pop(fut)
-                    try:
-                        done(fut.result())
-                    except Exception as exc:  # a worker died: report the file, keep going
-                        done(FileResult(file=rel, status="failed", exit_code=int(ExitCode.other_error),
-                                        message=f"worker failed: {type(exc).__name__}: {exc}"))
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+def _start_pool(n: int, settings: Settings, rules: RuleSet) -> ProcessPoolExecutor:
+    """``n`` worker processes, started now: each loads the model at once."""
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), initializer=_init_pool_worker,
+                               initargs=(settings, rules, os.getpid()))
+    for _ in range(n):
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """A first task that makes the pool start a worker."""
+
+
+def _run_pool(pool: ProcessPoolExecutor, jobs: list[Job], n: int, out_dir: Path, work_dir: Path,
+              password: str | None, done: Callable[[FileResult], None]) -> None:
+    pending: dict[Future[FileResult], str] = {}
+    queue = list(jobs)
+    try:
+        while queue or pending:
+            while queue and len(pending) < n * 2:
+                path, rel, digest, numbers = queue.pop(0)
+                pending[pool.submit(process_file, path, rel, out_dir, work_dir, password, digest, numbers)] = rel
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                rel = pending.pop(fut)
+                try:
+                    done(fut.result())
+                except Exception as exc:  # a worker died: report the file, keep going
+                    done(FileResult(file=rel, status="failed", exit_code=int(ExitCode.other_error),
+                                    message=f"worker failed: {type(exc).__name__}: {exc}"))
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise

@@ -141,6 +141,12 @@ class Case:
         """Close the store."""
         self.store.close()
 
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def init_case(root: Path, reference: str, received: date, request_file: Path | None = None) -> Case:
     """Create a new case folder; ``request_file`` pre-fills case.yaml (requester,

@@ -29,8 +29,7 @@ def init(case_dir: Path, reference: str, received: Any, request_file: Path | Non
     """
     from redact.case import init_case
 
-    case = init_case(case_dir, reference, received.date(), request_file)
-    case.close()
+    init_case(case_dir, reference, received.date(), request_file).close()
     if as_json:
         emit_json({"case": str(case_dir), "reference": reference, "received": str(received.date())})
     else:
@@ -44,7 +43,7 @@ def init(case_dir: Path, reference: str, received: Any, request_file: Path | Non
 def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
     """Copy original documents into a case (read-only, SHA-256 recorded).
 
-    Folders are walked for PDF, TXT and EML files. The same file twice is one document.
+    Folders are walked for PDF, DOCX, TXT and EML files. The same file twice is one document.
 
     Example: redact add cases/FOI-2025-0142 policy.pdf letters/
     """
@@ -52,17 +51,14 @@ def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
     from redact.ingest import supported_files
 
     settings = STATE.settings(case_dir)
-    case = open_case(case_dir)
     paths = supported_files(list(files))
     out = []
-    try:
+    with open_case(case_dir) as case:
         for p in paths:
             added = add_file(case, p, settings.max_file_mb)
             out.append({"source": str(p), "document_id": added.document_id, "name": added.name,
                         "duplicate": added.duplicate})
             STATE.say(f"{'duplicate of' if added.duplicate else 'added'} {added.name} (id {added.document_id})")
-    finally:
-        case.close()
     if as_json:
         emit_json(out)
 
@@ -90,12 +86,9 @@ def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None
     if len(targets) == 1 and (targets[0] / CASE_FILE).is_file():
         settings = STATE.settings(targets[0])
         rules = load_rules(settings.rules_dir)
-        case = open_case(targets[0])
-        try:
+        with open_case(targets[0]) as case:
             summary = scan_case(case, settings, rules, rescan=rescan, password=password,
                                 on_doc=lambda name: STATE.say(f"scanned {name}"))
-        finally:
-            case.close()
         if as_json:
             emit_json(summary.documents)
         else:
@@ -162,13 +155,10 @@ def status(case_dir: Path, as_json: bool) -> None:
     """
     from redact.case import open_case
 
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         counts = [dict(r) for r in case.store.status_counts()]
         outputs = {r["document_id"]: dict(r) for r in case.store.outputs()}
         info = case.info
-    finally:
-        case.close()
     try:
         from redact.pack.bundle import case_deadline
 
@@ -210,11 +200,8 @@ def explain(case_dir: Path, finding_id: int, as_json: bool) -> None:
     from redact.api import explain as explain_finding
     from redact.case import open_case
 
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         data = explain_finding(case, finding_id)
-    finally:
-        case.close()
     if as_json:
         emit_json(data)
         return

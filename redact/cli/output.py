@@ -35,12 +35,9 @@ def apply(case_dir: Path, pending: str | None, password: str | None, as_json: bo
 
     settings = STATE.settings(case_dir)
     rules = load_rules(settings.rules_dir)
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         result = apply_case(case, settings, rules, pending=pending, password=password,
                             on_doc=lambda name: STATE.say(f"applied and verified {name}"))
-    finally:
-        case.close()
     if as_json:
         emit_json(result.documents)
     else:
@@ -73,11 +70,8 @@ def verify(targets: tuple[Path, ...], expect_gone: tuple[str, ...], report_path:
     from redact.case import CASE_FILE, open_case
 
     if len(targets) == 1 and (targets[0] / CASE_FILE).is_file():
-        case = open_case(targets[0])
-        try:
+        with open_case(targets[0]) as case:
             reports = verify_case(case)
-        finally:
-            case.close()
     else:
         reports = verify_files(list(targets), list(expect_gone))
     data = [r.to_json() for r in reports]

@@ -37,9 +37,8 @@ def deadline(received: Any, clarified: Any, fee_notice: Any, fee_paid: Any, pi_e
     if case_dir is not None:
         from redact.case import open_case
 
-        case = open_case(case_dir)
-        info = case.info
-        case.close()
+        with open_case(case_dir) as case:
+            info = case.info
         from_case = {"received": info.received, "clarified": info.clarified, "fee_notice": info.fee_notice,
                      "fee_paid": info.fee_paid, "review": info.review.received if info.review else None}
         dates = {k: dates[k] or from_case[k] for k in dates}
@@ -96,11 +95,8 @@ def pack(case_dir: Path, kind: str | None, today: Any, as_json: bool) -> None:
 
     settings = STATE.settings(case_dir)
     rules = load_rules(settings.rules_dir)
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         result = make_pack(case, settings, rules, today.date() if today else date_.today(), kind)
-    finally:
-        case.close()
     if as_json:
         emit_json({"folder": str(result.folder), "zip": str(result.zip_path), "letter": result.letter,
                    "manifest": result.manifest})

@@ -42,8 +42,7 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
     from redact.review.csvio import export_csv, import_csv
 
     settings = STATE.settings(case_dir)
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         flt = _filter(document=document, page=page, etype=etype, status=status, text=text,
                       recogniser=recogniser, public=public)
         if export_path:
@@ -66,8 +65,6 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
                     f"{len(result.conflicts)} row(s) conflict with newer decisions and were not applied")
             return
         rows = case.store.findings(flt)
-    finally:
-        case.close()
     if as_json:
         emit_json([dict(r) | {"boxes": json.loads(r["boxes"]), "explanation": json.loads(r["explanation"])}
                    for r in rows])
@@ -86,8 +83,7 @@ def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool
     if not ids and not all_pending and not any(v is not None for v in filters.values()):
         raise click.UsageError("say which findings: ids, a filter (--text, --type, --rule, ...) or --all-pending")
     settings = STATE.settings(case_dir)
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         if all_pending:
             filters["status"] = "pending"
         rows = case.store.findings(_filter(ids=ids, **filters))
@@ -97,8 +93,6 @@ def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool
                 raise CaseError(f"no finding with id {', '.join(map(str, sorted(missing)))} (or filtered out)")
         who = reviewer or settings.default_reviewer()
         n = case.store.decide([r["id"] for r in rows], action, who, reason)
-    finally:
-        case.close()
     if as_json:
         emit_json({"action": action, "count": n, "reviewer": who, "ids": [r["id"] for r in rows]})
     else:
@@ -163,13 +157,10 @@ def edit(case_dir: Path, finding_id: int, new_text: str | None, exemption: str |
     if not new_text and not exemption:
         raise click.UsageError("give --text and/or --exemption")
     settings = STATE.settings(case_dir)
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         case.store.finding(finding_id)
         who = reviewer or settings.default_reviewer()
         case.store.decide([finding_id], "edit", who, reason, text=new_text, exemption=exemption)
-    finally:
-        case.close()
     if as_json:
         emit_json({"id": finding_id, "action": "edit", "text": new_text, "exemption": exemption, "reviewer": who})
     else:
@@ -206,8 +197,7 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
     if sum(chosen) != 1:
         raise click.UsageError("give exactly one of --text, --regex, --area, --page")
     settings = STATE.settings(case_dir)
-    case = open_case(case_dir)
-    try:
+    with open_case(case_dir) as case:
         doc_id = None
         if document:
             docs = [d for d in case.store.documents() if d["name"] == document or document in d["name"]]
@@ -234,8 +224,6 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
                                         rect=[x0, y0, x1, y1], reason=reason)
         else:
             mid = case.store.add_manual("page", code, who, document_id=doc_id, page=whole_page, reason=reason)
-    finally:
-        case.close()
     if as_json:
         emit_json({"manual_id": mid, "exemption": code, "reviewer": who})
     else:

@@ -34,6 +34,8 @@ def classify(scanner: Scanner, text: str) -> dict[str, tuple[bool, str]]:
          "01632 960222", True, "team or service line"),
         ("Contact: Democratic Services  01632 960333\nEmail: democratic.services@eastmoor.example",
          "01632 960333", True, "team or service line"),
+        ("Present: Councillors Orla Penhallow, Idris Quennell and Tamsin Oakshott.", "Orla Penhallow", True,
+         "listed after 'Councillors'"),
         ("If you have any questions please contact me on 01632 960444.", "01632 960444", False, "'me'"),
         ("Disclosure Unit, direct dial 01632 960445", "01632 960445", False, "'direct dial'"),
         ("Team mobile: 07700 900446", "07700 900446", False, "'mobile'"),

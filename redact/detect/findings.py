@@ -33,7 +33,8 @@ class FindingBuilder:
         self.allow = [
             (regex.compile(r"(?i)\A(?:" + a.pattern + r")\Z"), a.reason) for a in rules.allow
         ]
-        body = phrase_alternation(rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", []))
+        body = phrase_alternation(rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", [])
+                                  + rules.s40.elected_titles_plural)
         self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}

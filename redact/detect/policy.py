@@ -54,6 +54,7 @@ class Policy:
         self.rank_re = _title_regex(ranks)
         self.elected_re = _title_regex(s40.elected_titles)
         plural = sorted(s40.elected_titles_plural, key=len, reverse=True)
+        self.plural_head = regex.compile(rf"(?:{phrase_alternation(plural)})\.?[ \t\n]+") if plural else None
         self.members_re = regex.compile(
             r"\b(" + "|".join(regex.escape(t) for t in plural) + r")\.?[ \t\n]+"
             r"(?:[A-Z][\w'’.-]*[ \t]*|(?:de|van|von|der|ten|le|la|du)[ \t]+|,[ \t]*|and[ \t]+|&[ \t]+|\n)*$"
@@ -90,7 +91,9 @@ class Policy:
                 self._public(f, "elected_office", f"elected office ({m.group(1)})")
                 return
         if self.members_re is not None:
-            m = self.members_re.search(text[max(0, f.start - 400) : f.start])
+            # the list's head may open the span itself ('Councillors Orla Penhallow' as one run)
+            head = self.plural_head.match(f.text) if self.plural_head is not None else None
+            m = self.members_re.search(text[max(0, f.start - 400) : f.start + (head.end() if head else 0)])
             if m:
                 self._public(f, "elected_office", f"elected office (listed after '{m.group(1)}')")
                 return

@@ -35,6 +35,9 @@ def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
         ("Kind regards,\n\nCassius\nDisclosure Team", ("PERSON", "Cassius")),
         ("I would like to remove my kid Tobias from the account.", ("PERSON", "Tobias")),  # alone in prose
         ("please block my card, my name is ottilie vasterbølle.", ("PERSON", "ottilie vasterbølle")),
+        # 'and' then a team or a person: the first name stays
+        ("Thanks to Ignatius and Finance Team for the figures.", ("PERSON", "Ignatius")),
+        ("I met Isolde and Marguerite Fairweather there.", ("PERSON", "Isolde")),
     ],
 )
 def test_person_forms(scanner: Scanner, text: str, expected: tuple[str, str]) -> None:
@@ -101,6 +104,10 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "See Page 2 of the appendix on the 5th Floor.",  # first-name words beside numbers
         "Received on 3 Jan and answered.",  # a month's abbreviation
         "refused as a religioushate crime under",  # OCR joins: 'asa religioushate' is not a name
+        "Dear Devon and Cornwall Police,",  # a body named after two places, not a person
+        "held by the Avonmere & Westshire Fire & Rescue Authority.",
+        "the Register of Members’ Financial and Other Interests",  # a possessive plural is ordinary English
+        "The Headquarters of Westshire Police was closed.",  # a building word
     ],
 )
 def test_near_misses(scanner: Scanner, text: str) -> None:

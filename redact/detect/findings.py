@@ -19,6 +19,8 @@ from redact.models import Finding
 
 TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
 WORD = regex.compile(r"[\w'’-]+")
+# 'and' or '&', a capitalised word, then up to three more: '... and Cornwall Police'
+COORDINATED = regex.compile(r"[ \t]*(?:and|&)[ \t]+([A-Z][\w'’-]*)((?:[ \t]+(?:(?:&|and)[ \t]+)?[A-Z][\w'’-]*){1,3})")
 
 
 class FindingBuilder:
@@ -38,6 +40,7 @@ class FindingBuilder:
         self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
+        self.place_bodies = {w.casefold() for w in rules.vocabularies.get("place_bodies", [])}
         self.deny = [
             (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
         ]
@@ -71,6 +74,8 @@ class FindingBuilder:
                         c.isdigit() for c in span):
                     continue
             span = text[start:end]
+            if etype == "PERSON" and self._coordinated_organisation(span, text, end):
+                continue
             if etype == "PERSON" and not _plausible_name(span, text, end, common_words,
                                                          lower_case_ok=_pattern_name(r) == "lower_case_name"):
                 continue
@@ -108,6 +113,19 @@ class FindingBuilder:
         if len(words) < 2 or not self.english:
             return False  # a lone 'White' or 'Mann' may well be a surname: recall first
         return words[0] not in self.first_names and all(self._english(w) for w in words)
+
+    def _coordinated_organisation(self, span: str, text: str, end: int) -> bool:
+        """A lone word that opens a public body named after two places:
+        'Devon and Cornwall Police', 'Avon & Somerset Constabulary'. The word
+        after 'and' is not a first name ('Isolde and Marguerite Fairweather')
+        and a word of ``vocab.yaml: place_bodies`` closes the run ('Bob and
+        Finance Team' keeps Bob)."""
+        if not self.place_bodies or len(WORD.findall(span)) != 1:
+            return False
+        m = COORDINATED.match(text, end)
+        if m is None or m.group(1).casefold() in self.first_names:
+            return False
+        return any(w.casefold() in self.place_bodies for w in m.group(2).split())
 
     def _english(self, word: str) -> bool:
         """An ordinary English word, or the regular plural of one."""

@@ -27,7 +27,9 @@ MONTH_AND_DAY_ABBREVIATIONS = frozenset(w.casefold() for w in (*calendar.month_a
 
 
 def english_form(word: str, english: frozenset[str] | set[str]) -> bool:
-    """``word`` (case-folded), or the singular of it as a regular plural, is in ``english``."""
+    """``word`` (case-folded), or the singular of it as a regular plural, is in
+    ``english``; a possessive ending is ignored ('members’', 'council's')."""
+    word = word.removesuffix("’s").removesuffix("'s").rstrip("’'")
     if word in english:
         return True
     if word.endswith("ies") and word[:-3] + "y" in english:

@@ -104,6 +104,7 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "See Page 2 of the appendix on the 5th Floor.",  # first-name words beside numbers
         "Received on 3 Jan and answered.",  # a month's abbreviation
         "refused as a religioushate crime under",  # OCR joins: 'asa religioushate' is not a name
+        "the number of reported Isla m ophobic incidents",  # OCR split a word after a first name
         "Dear Devon and Cornwall Police,",  # a body named after two places, not a person
         "held by the Avonmere & Westshire Fire & Rescue Authority.",
         "the Register of Members’ Financial and Other Interests",  # a possessive plural is ordinary English
@@ -214,3 +215,12 @@ def test_identical_pages_are_analysed_once_and_found_on_each(scanner: Scanner, m
     pages = sorted(f.page for f in found if f.text == "Quenellworth")
     assert pages == [1, 3]
     assert sorted(f.page for f in found if f.type == "PHONE") == [1, 3]
+
+
+def test_name_split_by_ocr_is_stretched_to_the_whole_name(scanner: Scanner) -> None:
+    text = "Ms Amber Quill feather\nTelephone: 101\n\nDear Ms Amber Quillfeather,\nThank you for your request."
+    ocr = {f.text for f in scanner.detect_texts([(1, text)], ocr_pages={1}) if f.type == "PERSON"}
+    assert ocr == {"Amber Quill feather", "Amber Quillfeather"}
+    # a text layer is taken as written: no stray spaces are assumed
+    layer = {f.text for f in scanner.detect_texts([(1, text)]) if f.type == "PERSON"}
+    assert "Amber Quill feather" not in layer

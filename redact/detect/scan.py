@@ -116,7 +116,7 @@ class Scanner:
             notes.append(
                 f"{len(empty)} page(s) without a text layer or readable text in images: " + _page_list(empty)
             )
-        findings = self.detect_texts(texts, progress, numbers=numbers)
+        findings = self.detect_texts(texts, progress, numbers=numbers, ocr_pages=set(ocr_pages))
         attach_boxes(cache, findings)
         return ScanResult(path=path, kind="pdf", pages=doc.page_count, findings=findings, notes=notes,
                           empty_pages=empty)
@@ -124,9 +124,11 @@ class Scanner:
     def detect_texts(
         self, texts: list[tuple[int | None, str]], progress: PageProgress | None = None, *,
         numbers: NumberContext | None = None, letterhead: set[int] | None = None,
+        ocr_pages: set[int] | None = None,
     ) -> list[Finding]:
         """Findings for a document given as (page, text) pairs; ``letterhead``
-        names the pages that are a Word file's headers and footers."""
+        names the pages that are a Word file's headers and footers,
+        ``ocr_pages`` those with text read by OCR."""
         common = common_words(t for _, t in texts)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
@@ -164,7 +166,7 @@ class Scanner:
             for f in sorted(found, key=lambda f: f.type == "PHONE"):
                 self.policy.classify(f, text, found, context)
             per_page.append(found)
-        self._propagate(texts, per_page, common)
+        self._propagate(texts, per_page, common, ocr_pages or set())
         make_consistent([f for found in per_page for f in found])
         out: list[Finding] = []
         for found in per_page:
@@ -174,11 +176,14 @@ class Scanner:
         return out
 
     def _propagate(
-        self, texts: list[tuple[int | None, str]], per_page: list[list[Finding]], common: set[str]
+        self, texts: list[tuple[int | None, str]], per_page: list[list[Finding]], common: set[str],
+        ocr_pages: set[int],
     ) -> None:
         """Find again, on every page, the names found somewhere in the document:
         full names anywhere, surnames alone when the document never uses the
-        word in lower case."""
+        word in lower case. On pages read by OCR a name is found with stray
+        spaces inside its words too ('Amber Meh mood'), and a shorter finding
+        it covers ('Amber Meh') is extended to it."""
         sources: dict[str, tuple[Finding, str]] = {}
         for found in per_page:
             for f in found:
@@ -197,17 +202,22 @@ class Scanner:
                     sources.setdefault(surname, (f, "surname_repeat"))
         if not sources:
             return
-        alternation = "|".join(
-            r"[ \t\n]+".join(regex.escape(w) for w in key.split())
-            for key in sorted(sources, key=len, reverse=True)
-        )
-        pattern = regex.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w'’-])")
+        keys = sorted(sources, key=len, reverse=True)
+        pattern = _names_pattern(keys, ocr=False)
+        ocr_pattern = _names_pattern(keys, ocr=True) if ocr_pages else pattern
+        squeezed = {"".join(k.split()): k for k in keys}
         for (page_no, text), found in zip(texts, per_page, strict=True):
             added: list[Finding] = []
-            for m in pattern.finditer(text):
-                if any(o.start < m.end() and m.start() < o.end for o in found + added):
+            ocr = page_no in ocr_pages
+            for m in (ocr_pattern if ocr else pattern).finditer(text):
+                overlapping = [o for o in found + added if o.start < m.end() and m.start() < o.end]
+                if ocr and len(overlapping) == 1 and _extend(overlapping[0], m, text):
+                    continue
+                if overlapping:
                     continue
                 key = " ".join(m.group(0).split())
+                if ocr and key not in sources and key.split()[-1] not in sources:
+                    key = squeezed.get("".join(key.split()), key)  # 'Amber Meh mood': 'Amber Mehmood'
                 hit = sources.get(key) or sources.get(key.split()[-1])
                 if hit is None:
                     continue
@@ -226,6 +236,32 @@ class Scanner:
                     f.policy_reason = f"public: same person as {source.text!r} ({source.policy_reason})"
                 added.append(f)
             found.extend(added)
+
+
+def _names_pattern(keys: list[str], ocr: bool) -> regex.Pattern[str]:
+    """Any of the names, whitespace-flexible between words; with ``ocr``, a
+    stray space is allowed inside words of five letters or more too."""
+
+    def word(w: str) -> str:
+        if ocr and len(w) >= 5:
+            return " ?".join(regex.escape(c) for c in w)
+        return regex.escape(w)
+
+    alternation = "|".join(r"[ \t\n]+".join(word(w) for w in key.split()) for key in keys)
+    return regex.compile(rf"(?<![\w'’-])(?:{alternation})(?![\w'’-])")
+
+
+def _extend(f: Finding, m: regex.Match[str], text: str) -> bool:
+    """Stretch a name finding over a match that starts inside it (or before
+    it) and ends after it: an OCR split cut the name short ('Ms Amber Meh'
+    becomes 'Ms Amber Meh mood'). False when ``m`` does not reach further."""
+    if f.type != "PERSON" or m.end() <= f.end or m.start() > f.end:
+        return False
+    f.start = min(f.start, m.start())
+    f.end = m.end()
+    f.text = text[f.start:f.end]
+    f.explanation["extended"] = "stretched to a name found elsewhere in the document (split by OCR)"
+    return True
 
 
 REPEAT_MIN_PAGES = 3

@@ -48,10 +48,11 @@ _WORD = r"\p{Lu}[\p{Ll}'’]+"
 # Two words in lower case, with an optional initial between ('lena andersson', 'benjamin a seiler').
 LOWER_RUN = regex.compile(r"(?<![\w'’.@/-])(\p{Ll}{3,})(?:[ \t]+\p{Ll}\.?)?[ \t]+(\p{Ll}{3,})(?![\w'’@/-])")
 # Not next to another capitalised word (even across a line break: 'Wycliffe\nHouse'),
-# nor to a number ('Page 2', '5th Floor').
+# nor to a number ('Page 2', '5th Floor'), nor split by OCR from the rest of its
+# word by a stray space ('Isla m ophobic': a lone lower-case letter other than 'a').
 ISOLATED = regex.compile(
     r"(?<!\p{Lu}[\p{L}'’.-]*[ \t]+)(?<!\d\w*[ \t]+)(?<![\w'’.@-])(\p{Lu}[\p{Ll}]+)(?![\w'’@-])"
-    r"(?!['’]?\s+[\p{Lu}\d])"
+    r"(?!['’]?\s+[\p{Lu}\d])(?![ \t]+[b-z](?![\w'’-]))"
 )
 
 

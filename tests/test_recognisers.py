@@ -35,6 +35,13 @@ def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
         ("Kind regards,\n\nCassius\nDisclosure Team", ("PERSON", "Cassius")),
         ("I would like to remove my kid Tobias from the account.", ("PERSON", "Tobias")),  # alone in prose
         ("please block my card, my name is ottilie vasterbølle.", ("PERSON", "ottilie vasterbølle")),
+        ("Ottilie: You saved my life! How can I repay you?", ("PERSON", "Ottilie")),  # a speaker
+        ("Sigrid Vasterbølle's report was late.", ("PERSON", "Sigrid Vasterbølle's")),  # a possessive
+        # surnames that are also street or building words
+        ("I spoke to Imogen Hall about the complaint.", ("PERSON", "Imogen Hall")),
+        ("The statement was taken by Tobias Lane.", ("PERSON", "Tobias Lane")),
+        ("Yours sincerely\n\nOttilie Church\nDisclosure Officer\nPolice HQ, Anytown AN1 1AA",
+         ("PERSON", "Ottilie Church")),
         # 'and' then a team or a person: the first name stays
         ("Thanks to Ignatius and Finance Team for the figures.", ("PERSON", "Ignatius")),
         ("I met Isolde and Marguerite Fairweather there.", ("PERSON", "Isolde")),
@@ -105,6 +112,11 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "Received on 3 Jan and answered.",  # a month's abbreviation
         "refused as a religioushate crime under",  # OCR joins: 'asa religioushate' is not a name
         "the number of reported Isla m ophobic incidents",  # OCR split a word after a first name
+        "Please write to us at 25 Charlotte Street, Anytown.",  # a house number: an address
+        "Quillfeather Ltd won the contract.",  # a company
+        "Our office is on Via Quintela in the old town.",  # a street abroad
+        "Information Commissioner's Office\nWycliffe House\nWater Lane\nWilmslow",  # a street on the next line
+        "Police HQ, Victoria Road, Kidlington OX5 2NX",  # a postcode on the line
         "Dear Devon and Cornwall Police,",  # a body named after two places, not a person
         "held by the Avonmere & Westshire Fire & Rescue Authority.",
         "the Register of Members’ Financial and Other Interests",  # a possessive plural is ordinary English

@@ -19,6 +19,8 @@ from redact.models import Finding
 
 TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
 WORD = regex.compile(r"[\w'’-]+")
+HOUSE_NUMBER = regex.compile(r"\d+[A-Za-z]?,?[ \t]+\Z")
+POSTCODE = regex.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 # 'and' or '&', a capitalised word, then up to three more: '... and Cornwall Police'
 COORDINATED = regex.compile(r"[ \t]*(?:and|&)[ \t]+([A-Z][\w'’-]*)((?:[ \t]+(?:(?:&|and)[ \t]+)?[A-Z][\w'’-]*){1,3})")
 
@@ -41,6 +43,7 @@ class FindingBuilder:
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
         self.place_bodies = {w.casefold() for w in rules.vocabularies.get("place_bodies", [])}
+        self.address_words = {w.casefold() for w in rules.vocabularies.get("address_words", [])}
         self.deny = [
             (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
         ]
@@ -71,13 +74,14 @@ class FindingBuilder:
                 start, end = self._trim_not_name(text, start, end)
                 span = text[start:end]
                 if not span or any(w.casefold() in self.not_name for w in WORD.findall(span)) or any(
-                        c.isdigit() for c in span):
+                        c.isdigit() for c in span) or self._address(span, text, start):
                     continue
             span = text[start:end]
             if etype == "PERSON" and self._coordinated_organisation(span, text, end):
                 continue
             if etype == "PERSON" and not _plausible_name(span, text, end, common_words,
-                                                         lower_case_ok=_pattern_name(r) == "lower_case_name"):
+                                                         lower_case_ok=_pattern_name(r) == "lower_case_name",
+                                                         first_name=_recogniser(r) == "first_name"):
                 continue
             if etype == "PERSON" and _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
                 continue
@@ -113,6 +117,26 @@ class FindingBuilder:
         if len(words) < 2 or not self.english:
             return False  # a lone 'White' or 'Mann' may well be a surname: recall first
         return words[0] not in self.first_names and all(self._english(w) for w in words)
+
+    def _address(self, span: str, text: str, start: int) -> bool:
+        """A street or building ('Oxford Road', 'Wycliffe House'). When a known
+        first name leads it ('Jane Hall', 'Peter Lane' are people) only in an
+        address: after a house number ('25 Charlotte Street'), or with a
+        postcode or another street word later on its line or on the next
+        ('Wycliffe House\nWater Lane')."""
+        words = [w.casefold() for w in WORD.findall(span)]
+        if not any(w in self.address_words for w in words):
+            return False
+        if len(words) < 2 or words[0] not in self.first_names:
+            return True
+        if HOUSE_NUMBER.search(text[max(0, start - 12):start]):
+            return True
+        end = start + len(span)
+        line_end = text.find("\n", end)
+        next_end = text.find("\n", line_end + 1) if line_end >= 0 else -1
+        after = text[end:len(text) if next_end < 0 else next_end]
+        return POSTCODE.search(after) is not None or any(
+            w.casefold() in self.address_words for w in WORD.findall(after))
 
     def _coordinated_organisation(self, span: str, text: str, end: int) -> bool:
         """A lone word that opens a public body named after two places:
@@ -221,11 +245,12 @@ def _trim(text: str, start: int, end: int, keep_brackets: bool = False) -> tuple
     return start, end
 
 
-def _plausible_name(span: str, text: str, end: int, common_words: set[str], lower_case_ok: bool = False) -> bool:
+def _plausible_name(span: str, text: str, end: int, common_words: set[str], lower_case_ok: bool = False,
+                    first_name: bool = False) -> bool:
     """Reject PERSON spans that cannot be a name: no capital letter (unless a
     recogniser vouched for a name in lower case), digits only, a single label
-    word followed by a colon, or a single word the document itself uses in
-    lower case."""
+    word followed by a colon (a known first name there is a speaker: 'Gary:'),
+    or a single word the document itself uses in lower case."""
     words = WORD.findall(span)
     if not words or not (lower_case_ok or any(c.isupper() for c in span)):
         return False
@@ -233,7 +258,7 @@ def _plausible_name(span: str, text: str, end: int, common_words: set[str], lowe
         return False
     if len(words) == 1:
         after = text[end : end + 2].lstrip(" \t")
-        if after.startswith(":"):
+        if after.startswith(":") and not first_name:
             return False
         if words[0].casefold() in common_words:
             return False

@@ -39,7 +39,7 @@ _CAP = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?"
 RUN = regex.compile(
     rf"(?<![\w'’.-])({_CAP})"
     rf"((?:[ \t]+(?:\p{{Lu}}\.?|{_CAP}|van|von|de|del|della|da|di|du|le|la|ten|ter|bin|al|el))?"
-    rf"[ \t]+{_CAP})(?![\w'’-])"
+    rf"[ \t]+{_CAP})(?=['’]s\b|(?![\w'’-]))"  # a possessive may follow: 'Wisława Szczepańska's'
 )
 
 
@@ -51,7 +51,7 @@ LOWER_RUN = regex.compile(r"(?<![\w'’.@/-])(\p{Ll}{3,})(?:[ \t]+\p{Ll}\.?)?[ \
 # nor to a number ('Page 2', '5th Floor'), nor split by OCR from the rest of its
 # word by a stray space ('Isla m ophobic': a lone lower-case letter other than 'a').
 ISOLATED = regex.compile(
-    r"(?<!\p{Lu}[\p{L}'’.-]*[ \t]+)(?<!\d\w*[ \t]+)(?<![\w'’.@-])(\p{Lu}[\p{Ll}]+)(?![\w'’@-])"
+    r"(?<!\p{Lu}[\p{L}'’.-]*[ \t]+)(?<!\d\w*[ \t]+)(?<![\w'’.@-])(\p{Lu}[\p{Ll}]+)(?=['’]s\b|(?![\w'’@-]))"
     r"(?!['’]?\s+[\p{Lu}\d])(?![ \t]+[b-z](?![\w'’-]))"
 )
 

@@ -113,6 +113,7 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "refused as a religioushate crime under",  # OCR joins: 'asa religioushate' is not a name
         "the number of reported Isla m ophobic incidents",  # OCR split a word after a first name
         "Please write to us at 25 Charlotte Street, Anytown.",  # a house number: an address
+        "Guidance from the DfE and TfL was followed.",  # mixed-case acronyms
         "Quillfeather Ltd won the contract.",  # a company
         "Our office is on Via Quintela in the old town.",  # a street abroad
         "Information Commissioner's Office\nWycliffe House\nWater Lane\nWilmslow",  # a street on the next line
@@ -236,3 +237,12 @@ def test_name_split_by_ocr_is_stretched_to_the_whole_name(scanner: Scanner) -> N
     # a text layer is taken as written: no stray spaces are assumed
     layer = {f.text for f in scanner.detect_texts([(1, text)]) if f.type == "PERSON"}
     assert "Amber Quill feather" not in layer
+
+
+def test_a_name_in_an_email_address_does_not_make_it_an_ordinary_word(scanner: Scanner) -> None:
+    # 'imogen' and 'quillfeather' are written in lower case only inside the address
+    text = ("The contact for this system is Imogen Quillfeather, who can be reached at\n"
+            "imogen.quillfeather@westshire.example or via www.quillfeather.example.\n"
+            "Later Quillfeather confirmed it.")
+    people = {f.text for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"}
+    assert people == {"Imogen Quillfeather", "Quillfeather"}

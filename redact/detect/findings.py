@@ -19,6 +19,8 @@ from redact.models import Finding
 
 TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
 WORD = regex.compile(r"[\w'’-]+")
+# e-mail and web addresses
+ADDRESSES = regex.compile(r"(?<![\w.'’+-])[\w.'’+-]+@[\w.-]+|(?:https?://|www\.)\S+")
 HOUSE_NUMBER = regex.compile(r"\d+[A-Za-z]?,?[ \t]+\Z")
 POSTCODE = regex.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 # 'and' or '&', a capitalised word, then up to three more: '... and Cornwall Police'
@@ -250,13 +252,16 @@ def _plausible_name(span: str, text: str, end: int, common_words: set[str], lowe
     """Reject PERSON spans that cannot be a name: no capital letter (unless a
     recogniser vouched for a name in lower case), digits only, a single label
     word followed by a colon (a known first name there is a speaker: 'Gary:'),
-    or a single word the document itself uses in lower case."""
+    a mixed-case acronym, or a single word the document itself uses in lower
+    case."""
     words = WORD.findall(span)
     if not words or not (lower_case_ok or any(c.isupper() for c in span)):
         return False
     if all(w.isdigit() for w in words):
         return False
     if len(words) == 1:
+        if regex.search(r"\p{Ll}\p{Lu}\Z", words[0]):
+            return False  # a mixed-case acronym ('TfL', 'DfE', 'MoJ'): no name ends in a capital
         after = text[end : end + 2].lstrip(" \t")
         if after.startswith(":") and not first_name:
             return False
@@ -300,8 +305,12 @@ def _joined_text(a: Finding, b: Finding) -> str:
 
 def common_words(texts: Iterable[str]) -> set[str]:
     """Words the document writes in lower case: such a word standing alone
-    with a capital is a heading or sentence start, not a surname."""
+    with a capital is a heading or sentence start, not a surname. E-mail and
+    web addresses are left out: the 'jones' of 'paige.jones@example.org'
+    says nothing about 'Jones'."""
     words: set[str] = set()
     for t in texts:
+        if "@" in t or "www." in t or "://" in t:
+            t = ADDRESSES.sub(" ", t)
         words.update(w for w in WORD.findall(t) if w.islower() and len(w) > 1)
     return words

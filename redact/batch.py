@@ -238,6 +238,8 @@ def run_batch(
         "seconds": round(elapsed, 2),
         "pages_per_second": round(pages / elapsed, 2) if elapsed else None,
         "findings": dict(findings),
+        # numbers in at least s40.shared_number_min_documents files: team lines unless a person is beside them
+        "shared_numbers": dict(sorted(shared.items())),
         "failures": [{"file": r.file, "exit_code": r.exit_code, "message": r.message}
                      for r in results if r.status != "ok"],
         "results": [r.__dict__ for r in sorted(results, key=lambda r: r.file)],

@@ -189,5 +189,6 @@ def test_batch_releases_a_shared_team_line_and_redoes_files_when_the_count_chang
     assert all("01632 960200" in p.read_text(encoding="utf-8") for p in out.glob("*.txt"))
     report = json.loads((out / "redact-reports" / "policy-0.txt.json").read_text(encoding="utf-8"))
     assert report["shared_numbers"] == ["01632960200"]
+    assert summary["shared_numbers"] == {"01632960200": 3}
     # nothing changed: every file kept
     assert run_batch(src, out, settings, workers=1)["unchanged"] == 3

@@ -136,6 +136,9 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, execu
         click.echo(f"files {summary['files']}  ok {summary['ok']}  failed {summary['failed']}  "
                    f"pages {summary['pages']}  {summary['pages_per_second']} pages/s  "
                    f"findings {summary['findings']}  time {summary['seconds']}s")
+        if summary["shared_numbers"]:
+            STATE.say("numbers shared by several files (team lines unless a person is beside them): "
+                      + ", ".join(f"{n} ({c} files)" for n, c in summary["shared_numbers"].items()))
         STATE.say(f"summary: {out_dir / SUMMARY}")
     if summary["failed"]:
         raise BatchFailuresError(f"{summary['failed']} of {summary['files']} file(s) failed; see {out_dir / SUMMARY}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -204,23 +206,25 @@ def test_no_pack_while_a_finding_is_pending(tmp_path: Path) -> None:
     assert not list((case_dir / "out").glob("pack-*"))
 
 
-def test_no_pack_without_a_balance(decided_case: Path) -> None:
+def _no_balance(question: dict[str, Any]) -> None:
+    question["exemptions"][1].pop("balance")
+
+
+def _names_redacted_person(question: dict[str, Any]) -> None:
+    question["answer"] = "Callum Ferriby wrote the procedure."
+
+
+@pytest.mark.parametrize(("edit", "reason"), [(_no_balance, "balance"), (_names_redacted_person, "Callum Ferriby")])
+def test_no_pack_when_case_yaml_is_unsafe(decided_case: Path, edit: Callable[[dict[str, Any]], None],
+                                          reason: str) -> None:
+    """A qualified exemption without its balance, or a letter naming a person redacted elsewhere."""
     path = decided_case / "case.yaml"
     data = yaml.safe_load(path.read_text())
-    data["questions"][0]["exemptions"][1].pop("balance")
+    edit(data["questions"][0])
     path.write_text(yaml.safe_dump(data))
     code, _, err = invoke("pack", str(decided_case))
-    assert code == ExitCode.pack_refused and "balance" in err
+    assert code == ExitCode.pack_refused and reason in err
     assert not list((decided_case / "out").glob("pack-*"))
-
-
-def test_no_pack_when_the_letter_names_a_redacted_person(decided_case: Path) -> None:
-    path = decided_case / "case.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["questions"][0]["answer"] = "Callum Ferriby wrote the procedure."
-    path.write_text(yaml.safe_dump(data))
-    code, _, err = invoke("pack", str(decided_case))
-    assert code == ExitCode.pack_refused and "Callum Ferriby" in err
 
 
 def test_no_pack_when_a_released_file_name_holds_personal_data(decided_case: Path) -> None:

@@ -42,6 +42,7 @@ def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
         ("The statement was taken by Tobias Lane.", ("PERSON", "Tobias Lane")),
         ("Yours sincerely\n\nOttilie Church\nDisclosure Officer\nPolice HQ, Anytown AN1 1AA",
          ("PERSON", "Ottilie Church")),
+        ("Yours sincerely\n\nOttilie Church\nDisclosure Officer, Police House", ("PERSON", "Ottilie Church")),
         # 'and' then a team or a person: the first name stays
         ("Thanks to Ignatius and Finance Team for the figures.", ("PERSON", "Ignatius")),
         ("I met Isolde and Marguerite Fairweather there.", ("PERSON", "Isolde")),
@@ -118,6 +119,7 @@ def test_email_forms(scanner: Scanner, text: str, email: str) -> None:
         "Our office is on Via Quintela in the old town.",  # a street abroad
         "Information Commissioner's Office\nWycliffe House\nWater Lane\nWilmslow",  # a street on the next line
         "Police HQ, Victoria Road, Kidlington OX5 2NX",  # a postcode on the line
+        "Victoria House, Quay Street, Anytown",  # a street after a comma
         "Dear Devon and Cornwall Police,",  # a body named after two places, not a person
         "held by the Avonmere & Westshire Fire & Rescue Authority.",
         "the Register of Members’ Financial and Other Interests",  # a possessive plural is ordinary English

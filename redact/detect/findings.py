@@ -46,6 +46,10 @@ class FindingBuilder:
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
         self.place_bodies = {w.casefold() for w in rules.vocabularies.get("place_bodies", [])}
         self.address_words = {w.casefold() for w in rules.vocabularies.get("address_words", [])}
+        streets = phrase_alternation(rules.vocabularies.get("address_words", []))
+        # a street opening a line or a part of one: 'Water Lane', '12 Quay Street'
+        self.street_start = regex.compile(
+            rf"[ \t]*(?:\d+[A-Za-z]?,?[ \t]+)?(?:[A-Z][\w'’-]*[ \t]+){{0,2}}(?i:{streets})\b") if streets else None
         self.deny = [
             (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
         ]
@@ -123,9 +127,11 @@ class FindingBuilder:
     def _address(self, span: str, text: str, start: int) -> bool:
         """A street or building ('Oxford Road', 'Wycliffe House'). When a known
         first name leads it ('Jane Hall', 'Peter Lane' are people) only in an
-        address: after a house number ('25 Charlotte Street'), or with a
-        postcode or another street word later on its line or on the next
-        ('Wycliffe House\nWater Lane')."""
+        address: after a house number ('25 Charlotte Street'), with a
+        postcode later on its line or on the next, or with a street opening
+        the next part of the address ('Wycliffe House\nWater Lane', 'Victoria
+        House, Quay Street'); 'Jane Hall\nDisclosure Officer, Police House'
+        stays a person."""
         words = [w.casefold() for w in WORD.findall(span)]
         if not any(w in self.address_words for w in words):
             return False
@@ -137,8 +143,12 @@ class FindingBuilder:
         line_end = text.find("\n", end)
         next_end = text.find("\n", line_end + 1) if line_end >= 0 else -1
         after = text[end:len(text) if next_end < 0 else next_end]
-        return POSTCODE.search(after) is not None or any(
-            w.casefold() in self.address_words for w in WORD.findall(after))
+        if POSTCODE.search(after):
+            return True
+        # the next part of the address: after a comma on the line, or opening the next line
+        parts = [after.split("\n", 1)[0].lstrip(" \t")] + after.split("\n")[1:2]
+        return any(self.street_start is not None and self.street_start.match(part.removeprefix(","))
+                   for part in parts)
 
     def _coordinated_organisation(self, span: str, text: str, end: int) -> bool:
         """A lone word that opens a public body named after two places:

@@ -43,6 +43,10 @@ def classify(scanner: Scanner, text: str) -> dict[str, tuple[bool, str]]:
          "team or service line"),
         ("Ambrose Kettleworth, Disclosure Unit, 01632 960448", "01632 960448", False,
          "'Ambrose Kettleworth' on its line"),
+        # a heading that ends with a title is not the title of the name below it
+        ("3. Complaints against the PCC\nMrs Orla Penhallow reported a complaint.", "Orla Penhallow", False,
+         "personal"),
+        ("Signed:  Chief Constable\nImelda Carraway", "Imelda Carraway", True, "chief officer"),
     ],
 )
 def test_policy_rules(scanner: Scanner, text: str, item: str, public: bool, reason: str) -> None:

@@ -157,6 +157,7 @@ class Detector:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         self.settings = settings
         self.rules = rules
+        self.not_name = frozenset(w.casefold() for w in rules.vocabularies.get("not_name_words", []))
         self.nlp = load_spacy(settings.spacy_model)
         engine = _InstalledSpacyEngine(self.nlp, settings.spacy_model)
         rule_recognizers: list[EntityRecognizer] = [
@@ -194,8 +195,10 @@ class Detector:
         """
         ner_input = [truecase_capitals(t) for t in (ner_texts if ner_texts is not None else texts)]
         pipe = self.engine.process_batch(ner_input, language="en", batch_size=NER_BATCH)
-        for original, (_, artifacts) in zip(texts, pipe, strict=True):
-            yield self._analyze(self.model_analyzer, original, artifacts)
+        for original, read, (_, artifacts) in zip(texts, ner_input, pipe, strict=True):
+            results = self._analyze(self.model_analyzer, original, artifacts)
+            yield ([r for r in results if _clip_to_read(r, original, read, self.not_name)]
+                   if read != original else results)
 
     def _analyze(self, analyzer: AnalyzerEngine, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
         with _keep_contained_results():
@@ -206,6 +209,34 @@ class Detector:
                 return_decision_process=True,
                 score_threshold=self.settings.score_threshold,
             )
+
+
+def _clip_to_read(result: RecognizerResult, original: str, read: str, not_name: frozenset[str]) -> bool:
+    """Cut a model span back to the text NER actually read: a name followed
+    by a blanked stretch ('Margaret Tillotson' + spaces where '(Chair), Cllr
+    Dev Sharma, ...' was) must not swallow what was blanked. False (drop it)
+    when less than two words are left, or when the part cut away holds an
+    organisation word: 'Disclosure' + the blanked 'Team' is no person."""
+    start, end = result.start, result.end
+    while start < end and read[start].isspace() and not original[start].isspace():
+        start += 1
+    for i in range(start, end):
+        if read[i].isspace() and not original[i].isspace():
+            end = i
+            break
+    if (start, end) == (result.start, result.end):
+        return True
+    cut = original[result.start:start] + " " + original[end:result.end]
+    if any(w.casefold() in not_name for w in _WORDS.findall(cut)):
+        return False
+    while end > start and original[end - 1].isspace():
+        end -= 1
+    result.start, result.end = start, end
+    # one word left of a span that ran on ('Common' of 'Common Purpose') is no evidence
+    return len(_WORDS.findall(original[start:end])) >= 2
+
+
+_WORDS = re.compile(r"[\w'’-]+")
 
 
 class _ScoresAsFound(ContextAwareEnhancer):

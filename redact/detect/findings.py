@@ -239,8 +239,10 @@ def _split_lines(text: str, start: int, end: int, etype: str) -> list[tuple[int,
     first_line_end = text.find("\n", start)
     line_start = text.rfind("\n", 0, start) + 1
     first_line = text[line_start:first_line_end]
-    # a wrapped name: prose on the first line and the name at its very end
-    if len(first_line) > 40 and first_line_end == pieces[0][1] and len(pieces) == 2:
+    # a wrapped name: prose on the first line and the name at its very end,
+    # unless the next line opens with a label ('Tom Eddowes\nApologies: ...')
+    label_next = text[pieces[-1][1]:pieces[-1][1] + 2].lstrip(" \t").startswith(":")
+    if len(first_line) > 40 and first_line_end == pieces[0][1] and len(pieces) == 2 and not label_next:
         return [(start, end)]
     return pieces
 

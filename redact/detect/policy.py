@@ -78,16 +78,16 @@ class Policy:
             self._phone(finding, text, page_findings, context or NumberContext())
 
     def _person(self, f: Finding, text: str) -> None:
-        # the title may end the previous line ("Chief Constable\nImelda Carraway")
-        before = " ".join(text[max(0, f.start - WINDOW) : f.start].split("\n")[-2:]) + f.text
+        context, above = self._title_context(text[max(0, f.start - WINDOW) : f.start])
+        before = context + f.text
         if self.rank_re is not None:
             m = self.rank_re.search(before)
-            if m:
+            if m and not (above and 0 < m.start() < len(context)):
                 self._public(f, "chief_officer", f"chief officer rank ({m.group(1)}; public from {self.public_from})")
                 return
         if self.elected_re is not None:
             m = self.elected_re.search(before)
-            if m:
+            if m and not (above and 0 < m.start() < len(context)):
                 self._public(f, "elected_office", f"elected office ({m.group(1)})")
                 return
         if self.members_re is not None:
@@ -98,6 +98,21 @@ class Policy:
                 self._public(f, "elected_office", f"elected office (listed after '{m.group(1)}')")
                 return
         self._personal(f, "default", "personal: name of staff or a member of the public (default)")
+
+    @staticmethod
+    def _title_context(window: str) -> tuple[str, bool]:
+        """The text before a name where its title can be, and whether it is
+        the line above: the name's own line, or, when the name opens its
+        line, the line above without a lead such as 'Approved by' or
+        'Signed:'. A title found there must open it ('Chief Constable\nImelda
+        Carraway'); a heading that merely ends with one ('Complaints against
+        the PCC\nMrs T') does not count."""
+        lines = window.split("\n")
+        if len(lines) < 2 or lines[-1].strip():
+            return lines[-1], False
+        above = lines[-2].strip()
+        lead = _ABOVE_TITLE.match(above)
+        return above[lead.end() if lead else 0:] + " ", True
 
     def _email(self, f: Finding) -> None:
         local = regex.split(r"\s*(?:@|\[\s*at\s*\]|\(\s*at\s*\))\s*", f.text, maxsplit=1, flags=regex.I)[0]
@@ -178,6 +193,10 @@ def _personal_between(f: Finding, page_findings: list[Finding], start: int, end:
     """A personal name or e-mail between ``start`` and ``end``, other than ``f``."""
     return next((o for o in page_findings if o is not f and not o.public and o.type in ("PERSON", "EMAIL")
                  and o.start >= start and o.end <= end), None)
+
+
+# what may stand before a title on the line above a name: nothing, or '... by', 'Signed:'
+_ABOVE_TITLE = regex.compile(r"(?:.*\b(?:by|from)[ \t]+|.*:[ \t]*|(?:The|the)[ \t]+)")
 
 
 def _word_regex(words: list[str]) -> regex.Pattern[str] | None:

@@ -248,3 +248,8 @@ def test_a_name_in_an_email_address_does_not_make_it_an_ordinary_word(scanner: S
             "Later Quillfeather confirmed it.")
     people = {f.text for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"}
     assert people == {"Imogen Quillfeather", "Quillfeather"}
+
+
+def test_numbered_street_above_a_postcode_is_an_address(scanner: Scanner) -> None:
+    text = "Mr D Ashworth\n14 Meadow View\nLittlebury LB4 7QT\n\nDear Mr Ashworth"
+    assert {f.text for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"} == {"D Ashworth", "Ashworth"}

@@ -22,6 +22,7 @@ WORD = regex.compile(r"[\w'’-]+")
 # e-mail and web addresses
 ADDRESSES = regex.compile(r"(?<![\w.'’+-])[\w.'’+-]+@[\w.-]+|(?:https?://|www\.)\S+")
 HOUSE_NUMBER = regex.compile(r"\d+[A-Za-z]?,?[ \t]+\Z")
+HOUSE_LINE = regex.compile(r"[ \t]*\d+[A-Za-z]?,?[ \t]+")
 POSTCODE = regex.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 # 'and' or '&', a capitalised word, then up to three more: '... and Cornwall Police'
 COORDINATED = regex.compile(r"[ \t]*(?:and|&)[ \t]+([A-Z][\w'’-]*)((?:[ \t]+(?:(?:&|and)[ \t]+)?[A-Z][\w'’-]*){1,3})")
@@ -134,7 +135,7 @@ class FindingBuilder:
         stays a person."""
         words = [w.casefold() for w in WORD.findall(span)]
         if not any(w in self.address_words for w in words):
-            return False
+            return self._numbered_address_line(text, start, start + len(span))
         if len(words) < 2 or words[0] not in self.first_names:
             return True
         if HOUSE_NUMBER.search(text[max(0, start - 12):start]):
@@ -149,6 +150,20 @@ class FindingBuilder:
         parts = [after.split("\n", 1)[0].lstrip(" \t")] + after.split("\n")[1:2]
         return any(self.street_start is not None and self.street_start.match(part.removeprefix(","))
                    for part in parts)
+
+    @staticmethod
+    def _numbered_address_line(text: str, start: int, end: int) -> bool:
+        """A line that is a house number and the span ('14 Meadow View'),
+        with a postcode on one of the next two lines: the street of an
+        address, whatever its words."""
+        line_start = text.rfind("\n", 0, start) + 1
+        if not HOUSE_LINE.fullmatch(text, line_start, start):
+            return False
+        line_end = text.find("\n", end)
+        if line_end < 0 or text[end:line_end].strip(" \t,"):
+            return False
+        following = text[line_end:line_end + 160].split("\n")[1:3]
+        return any(POSTCODE.search(line) for line in following)
 
     def _coordinated_organisation(self, span: str, text: str, end: int) -> bool:
         """A lone word that opens a public body named after two places:

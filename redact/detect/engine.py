@@ -123,7 +123,7 @@ _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’-]+(?:[ \t]+[A-Z][A-Z'’-]+)+\b")
 def _vocabulary_words(rules: RuleSet) -> set[str]:
     """Every word of the titles, ranks, labels and sign-offs: never a name
     (organisation, address and contact words are judged in context instead)."""
-    judged = ("not_name_words", "contact_labels", "address_words", "place_bodies")
+    judged = ("not_name_words", "contact_labels", "address_words", "place_bodies", "section_words")
     return {w for name, words in rules.vocabularies.items() if name not in judged
             for phrase in words for w in phrase.split()}
 

@@ -22,6 +22,7 @@ WORD = regex.compile(r"[\w'’-]+")
 # e-mail and web addresses
 ADDRESSES = regex.compile(r"(?<![\w.'’+-])[\w.'’+-]+@[\w.-]+|(?:https?://|www\.)\S+")
 HOUSE_NUMBER = regex.compile(r"\d+[A-Za-z]?,?[ \t]+\Z")
+INITIAL = regex.compile(r"[A-Z]\.?[ \t]")
 HOUSE_LINE = regex.compile(r"[ \t]*\d+[A-Za-z]?,?[ \t]+")
 POSTCODE = regex.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 # 'and' or '&', a capitalised word, then up to three more: '... and Cornwall Police'
@@ -46,6 +47,9 @@ class FindingBuilder:
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
         self.place_bodies = {w.casefold() for w in rules.vocabularies.get("place_bodies", [])}
+        self.section_words = {w.casefold() for w in rules.vocabularies.get("section_words", [])}
+        self.label_words = {w.casefold() for key in ("name_labels", "contact_labels")
+                            for phrase in rules.vocabularies.get(key, []) for w in phrase.split()}
         self.address_words = {w.casefold() for w in rules.vocabularies.get("address_words", [])}
         streets = phrase_alternation(rules.vocabularies.get("address_words", []))
         # a street opening a line or a part of one: 'Water Lane', '12 Quay Street'
@@ -86,9 +90,11 @@ class FindingBuilder:
             span = text[start:end]
             if etype == "PERSON" and self._coordinated_organisation(span, text, end):
                 continue
-            if etype == "PERSON" and not _plausible_name(span, text, end, common_words,
-                                                         lower_case_ok=_pattern_name(r) == "lower_case_name",
-                                                         first_name=_recogniser(r) == "first_name"):
+            if etype == "PERSON" and self._section_letter(span, text, start):
+                continue
+            if etype == "PERSON" and not _plausible_name(
+                    span, text, end, common_words, lower_case_ok=_pattern_name(r) == "lower_case_name",
+                    first_name=_recogniser(r) == "first_name" and span.casefold() not in self.label_words):
                 continue
             if etype == "PERSON" and _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
                 continue
@@ -150,6 +156,14 @@ class FindingBuilder:
         parts = [after.split("\n", 1)[0].lstrip(" \t")] + after.split("\n")[1:2]
         return any(self.street_start is not None and self.street_start.match(part.removeprefix(","))
                    for part in parts)
+
+    def _section_letter(self, span: str, text: str, start: int) -> bool:
+        """'Appendix A. For the ...', 'Section B. The ...': a letter after a
+        document-structure word is a label, not an initial."""
+        if not INITIAL.match(span):
+            return False
+        before = WORD.findall(text[max(0, start - 20):start])
+        return bool(before) and before[-1].casefold() in self.section_words
 
     @staticmethod
     def _numbered_address_line(text: str, start: int, end: int) -> bool:

@@ -192,7 +192,7 @@ def run_batch(
         for path in files:
             rel = path.relative_to(in_dir).as_posix()
             digest = sha256_file(path)
-            numbers = NumberContext(shared={n: shared[n] for n in shared_in(per_file.get(path, set()), shared)})
+            numbers = NumberContext(shared=shared_in(per_file.get(path, set()), shared))
             kept = _unchanged(out_dir, rel, digest, rules.digest, sorted(numbers.shared))
             if kept is not None:
                 done(kept)

@@ -25,6 +25,22 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.casefold()).strip()
 
 
+def line_bounds(text: str, start: int, end: int, before: int = 0, after: int = 0) -> tuple[int, int]:
+    """Start and end of the line(s) holding text[start:end], with ``before``
+    lines above and ``after`` lines below."""
+    line_start = text.rfind("\n", 0, start) + 1
+    for _ in range(before):
+        if line_start == 0:
+            break
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+    line_end = text.find("\n", end)
+    for _ in range(after):
+        if line_end < 0:
+            break
+        line_end = text.find("\n", line_end + 1)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
 @functools.lru_cache(maxsize=4096)
 def needle_pattern(target: str) -> re.Pattern[str]:
     """A regex finding ``target`` in normalised text, whitespace-flexible and

@@ -72,16 +72,15 @@ def census(paths: Iterable[Path], settings: Settings, min_documents: int,
 
 def shared_numbers(per_document: Iterable[set[str]], min_documents: int) -> dict[str, int]:
     """Number -> how many documents hold it, for the numbers in at least
-    ``min_documents`` of them (none when ``min_documents`` is 0: turned off)."""
-    if min_documents <= 0:
-        return {}
+    ``min_documents`` of them."""
     counts: Counter[str] = Counter()
     for numbers in per_document:
         counts.update(numbers)
     return {n: c for n, c in counts.items() if c >= min_documents}
 
 
-def shared_in(numbers: set[str], shared: Mapping[str, int]) -> list[str]:
-    """The shared numbers one document holds: what its classification depends
-    on (a batch re-uses an earlier output only if these are unchanged)."""
-    return sorted(n for n in numbers if n in shared)
+def shared_in(numbers: set[str], shared: Mapping[str, int]) -> dict[str, int]:
+    """The shared numbers one document holds, with their counts: what its
+    classification depends on (a batch re-uses an earlier output only if
+    these numbers are unchanged)."""
+    return {n: shared[n] for n in sorted(numbers) if n in shared}

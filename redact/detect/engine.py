@@ -24,7 +24,7 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from redact.config import Settings
-from redact.detect.names import common_english, first_names, ordinary_english
+from redact.detect.names import WORD, common_english, first_names, ordinary_english
 from redact.detect.recognizers.capitalised_name import CapitalisedNameRecognizer
 from redact.detect.recognizers.first_name import FirstNameRecognizer
 from redact.detect.recognizers.labelled_phone import LabelledPhoneRecognizer
@@ -227,16 +227,13 @@ def _clip_to_read(result: RecognizerResult, original: str, read: str, not_name: 
     if (start, end) == (result.start, result.end):
         return True
     cut = original[result.start:start] + " " + original[end:result.end]
-    if any(w.casefold() in not_name for w in _WORDS.findall(cut)):
+    if any(w.casefold() in not_name for w in WORD.findall(cut)):
         return False
     while end > start and original[end - 1].isspace():
         end -= 1
     result.start, result.end = start, end
     # one word left of a span that ran on ('Common' of 'Common Purpose') is no evidence
-    return len(_WORDS.findall(original[start:end])) >= 2
-
-
-_WORDS = re.compile(r"[\w'’-]+")
+    return len(WORD.findall(original[start:end])) >= 2
 
 
 class _ScoresAsFound(ContextAwareEnhancer):

@@ -13,15 +13,16 @@ import regex
 from presidio_analyzer import RecognizerResult
 
 from redact.detect.engine import PRESIDIO_TYPES
-from redact.detect.names import english_form
+from redact.detect.names import WORD, english_form
 from redact.detect.rules import RuleSet, phrase_alternation
 from redact.models import Finding
+from redact.normalise import line_bounds
 
 TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
-WORD = regex.compile(r"[\w'’-]+")
 # e-mail and web addresses
 ADDRESSES = regex.compile(r"(?<![\w.'’+-])[\w.'’+-]+@[\w.-]+|(?:https?://|www\.)\S+")
 HOUSE_NUMBER = regex.compile(r"\d+[A-Za-z]?,?[ \t]+\Z")
+MIXED_CASE_ACRONYM = regex.compile(r"\p{Ll}\p{Lu}\Z")
 INITIAL = regex.compile(r"[A-Z]\.?[ \t]")
 HOUSE_LINE = regex.compile(r"[ \t]*\d+[A-Za-z]?,?[ \t]+")
 POSTCODE = regex.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
@@ -147,15 +148,13 @@ class FindingBuilder:
         if HOUSE_NUMBER.search(text[max(0, start - 12):start]):
             return True
         end = start + len(span)
-        line_end = text.find("\n", end)
-        next_end = text.find("\n", line_end + 1) if line_end >= 0 else -1
-        after = text[end:len(text) if next_end < 0 else next_end]
+        after = text[end:line_bounds(text, start, end, after=1)[1]]
         if POSTCODE.search(after):
             return True
         # the next part of the address: after a comma on the line, or opening the next line
-        parts = [after.split("\n", 1)[0].lstrip(" \t")] + after.split("\n")[1:2]
-        return any(self.street_start is not None and self.street_start.match(part.removeprefix(","))
-                   for part in parts)
+        parts = after.split("\n")
+        return self.street_start is not None and any(
+            self.street_start.match(part.lstrip(" \t").removeprefix(",")) for part in parts)
 
     def _section_letter(self, span: str, text: str, start: int) -> bool:
         """'Appendix A. For the ...', 'Section B. The ...': a letter after a
@@ -170,14 +169,10 @@ class FindingBuilder:
         """A line that is a house number and the span ('14 Meadow View'),
         with a postcode on one of the next two lines: the street of an
         address, whatever its words."""
-        line_start = text.rfind("\n", 0, start) + 1
-        if not HOUSE_LINE.fullmatch(text, line_start, start):
+        line_start, line_end = line_bounds(text, start, end)
+        if not HOUSE_LINE.fullmatch(text, line_start, start) or text[end:line_end].strip(" \t,"):
             return False
-        line_end = text.find("\n", end)
-        if line_end < 0 or text[end:line_end].strip(" \t,"):
-            return False
-        following = text[line_end:line_end + 160].split("\n")[1:3]
-        return any(POSTCODE.search(line) for line in following)
+        return POSTCODE.search(text, line_end, line_bounds(text, start, end, after=2)[1]) is not None
 
     def _coordinated_organisation(self, span: str, text: str, end: int) -> bool:
         """A lone word that opens a public body named after two places:
@@ -301,7 +296,7 @@ def _plausible_name(span: str, text: str, end: int, common_words: set[str], lowe
     if all(w.isdigit() for w in words):
         return False
     if len(words) == 1:
-        if regex.search(r"\p{Ll}\p{Lu}\Z", words[0]):
+        if MIXED_CASE_ACRONYM.search(words[0]):
             return False  # a mixed-case acronym ('TfL', 'DfE', 'MoJ'): no name ends in a capital
         after = text[end : end + 2].lstrip(" \t")
         if after.startswith(":") and not first_name:

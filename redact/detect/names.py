@@ -19,11 +19,15 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+import regex
 import spacy
 
 # Month and day names: capitalised, and some are first names too ('June').
 MONTHS_AND_DAYS = frozenset(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name))
 MONTH_AND_DAY_ABBREVIATIONS = frozenset(w.casefold() for w in (*calendar.month_abbr[1:], *calendar.day_abbr))
+
+# a word of a name: letters, digits, apostrophes and hyphens ('O’Brien', 'Pemberton-Hale')
+WORD = regex.compile(r"[\w'’-]+")
 
 
 def english_form(word: str, english: frozenset[str] | set[str]) -> bool:

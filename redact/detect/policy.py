@@ -15,7 +15,7 @@ import regex
 
 from redact.detect.rules import RuleSet, phrase_alternation
 from redact.models import Finding
-from redact.normalise import identity
+from redact.normalise import identity, line_bounds
 
 WINDOW = 48
 
@@ -126,13 +126,13 @@ class Policy:
         if number in self.public_numbers:
             self._public(f, "public_number", f"public contact number ({f.text.strip()})")
             return
-        line_start, own_end = _line_bounds(text, f.start, f.end)
+        line_start, own_end = line_bounds(text, f.start, f.end)
         m = self.direct_re.search(text, line_start, own_end) if self.direct_re is not None else None
         if m:
             self._personal(f, "direct_word", f"personal: direct line (context: {m.group(0)!r})")
             return
         # the number's line and the next one ("... on 01632 960000.\nWhen contacting the FOI Team ...")
-        _, line_end = _line_bounds(text, f.start, f.end, after=1)
+        _, line_end = line_bounds(text, f.start, f.end, after=1)
         beside = _personal_between(f, page_findings, line_start, line_end)
         if beside is not None:
             self._personal(f, "personal_beside", f"personal: direct line ({beside.text!r} on its line)")
@@ -147,7 +147,7 @@ class Policy:
         documents = context.shared.get(number, 0)
         if number in context.running or documents:
             # a signature block puts the name two lines above the number
-            block_start, block_end = _line_bounds(text, f.start, f.end, before=2, after=2)
+            block_start, block_end = line_bounds(text, f.start, f.end, before=2, after=2)
             near = _personal_between(f, page_findings, block_start, block_end)
             if near is not None:
                 self._personal(f, "personal_near", f"personal: direct line ({near.text!r} within two lines)")
@@ -171,22 +171,6 @@ class Policy:
         f.public = False
         f.policy_reason = reason
         f.explanation["policy_rule"] = rule
-
-
-def _line_bounds(text: str, start: int, end: int, before: int = 0, after: int = 0) -> tuple[int, int]:
-    """Start and end of the line(s) holding text[start:end], with ``before``
-    lines above and ``after`` lines below."""
-    line_start = text.rfind("\n", 0, start) + 1
-    for _ in range(before):
-        if line_start == 0:
-            break
-        line_start = text.rfind("\n", 0, line_start - 1) + 1
-    line_end = text.find("\n", end)
-    for _ in range(after):
-        if line_end < 0:
-            break
-        line_end = text.find("\n", line_end + 1)
-    return line_start, len(text) if line_end < 0 else line_end
 
 
 def _personal_between(f: Finding, page_findings: list[Finding], start: int, end: int) -> Finding | None:

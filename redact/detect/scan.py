@@ -13,8 +13,8 @@ from presidio_analyzer import RecognizerResult
 
 from redact.config import Settings
 from redact.detect.engine import Detector, truecase_capitals
-from redact.detect.findings import WORD, FindingBuilder, common_words, merge_overlaps
-from redact.detect.names import common_english, first_names
+from redact.detect.findings import FindingBuilder, common_words, merge_overlaps
+from redact.detect.names import WORD, common_english, first_names
 from redact.detect.ner_focus import NerFocus
 from redact.detect.policy import NumberContext, Policy
 from redact.detect.rules import RuleSet
@@ -25,7 +25,7 @@ from redact.ingest.ocr import LOW_CONFIDENCE
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
 from redact.models import Finding
-from redact.normalise import identity
+from redact.normalise import identity, line_bounds
 
 PageProgress = Callable[[int], None]
 
@@ -315,8 +315,8 @@ def running_numbers(texts: list[tuple[int | None, str]], page_results: dict[int,
             if page_no is not None and page_no in letterhead:
                 running.add(number)
                 continue
-            start, end = text.rfind("\n", 0, f.start) + 1, text.find("\n", f.end)
-            key = _line_key(text[start:len(text) if end < 0 else end])
+            line_start, line_end = line_bounds(text, f.start, f.end)
+            key = _line_key(text[line_start:line_end])
             pages_of.setdefault((key, number), set()).add(i)
     need = min(REPEAT_MIN_PAGES, len(texts))
     if need >= 2:

@@ -22,11 +22,13 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.config import Settings
-from redact.detect.names import WORD, common_english, first_names, ordinary_english
+from redact.detect.names import WORD, common_english, first_names
 from redact.detect.recognizers.capitalised_name import CapitalisedNameRecognizer
 from redact.detect.recognizers.first_name import FirstNameRecognizer
+from redact.detect.recognizers.initials_list import InitialsListRecognizer
 from redact.detect.recognizers.labelled_phone import LabelledPhoneRecognizer
 from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
 from redact.detect.recognizers.windowed_phone import WindowedPhoneRecognizer
@@ -165,11 +167,15 @@ class Detector:
             UkPhoneRecognizer(),
             LabelledPhoneRecognizer(rules.vocabularies.get("phone_words", []),
                                     rules.vocabularies.get("phone_after_words", [])),
-            FirstNameRecognizer(first_names(), ordinary_english(self.nlp),
+            FirstNameRecognizer(first_names(), STOP_WORDS,
                                 greetings=rules.vocabularies.get("greetings", []) + rules.vocabularies.get(
                                     "name_labels", []),
                                 sign_offs=rules.vocabularies.get("sign_offs", []),
                                 english=common_english(self.nlp)),
+            InitialsListRecognizer(_vocabulary_words(rules) | {
+                w for key in ("not_name_words", "place_heads", "section_words")
+                for w in rules.vocabularies.get(key, [])}, rules.vocabularies.get("section_words", []),
+                rules.vocabularies.get("role_words", [])),
             *_pattern_recognizers(rules),
         ]
         model_recognizers: list[EntityRecognizer] = [

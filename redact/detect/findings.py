@@ -47,6 +47,7 @@ class FindingBuilder:
         self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
         self.not_name = {w.casefold() for w in rules.vocabularies.get("not_name_words", [])}
         self.labels = {w.casefold() for w in rules.vocabularies.get("contact_labels", [])}
+        self.roles = {w.casefold() for w in rules.vocabularies.get("role_words", [])}
         self.place_bodies = {w.casefold() for w in rules.vocabularies.get("place_bodies", [])}
         self.section_words = {w.casefold() for w in rules.vocabularies.get("section_words", [])}
         self.label_words = {w.casefold() for key in ("name_labels", "contact_labels")
@@ -193,11 +194,15 @@ class FindingBuilder:
 
     def _trim_not_name(self, text: str, start: int, end: int) -> tuple[int, int]:
         """Cut contact labels off both ends ('Martin Smith  Tel' becomes
-        'Martin Smith'); an organisation word anywhere is checked after."""
+        'Martin Smith') and role words off the end while two words are left;
+        an organisation word anywhere is checked after."""
         words = [(m.start() + start, m.end() + start) for m in WORD.finditer(text[start:end])]
         while words and text[words[0][0]:words[0][1]].casefold() in self.labels:
             words.pop(0)
         while words and text[words[-1][0]:words[-1][1]].casefold() in self.labels:
+            words.pop()
+        # a role after a name the model ran on into ('Jane Doe Chief' + 'Executive'); two words stay
+        while len(words) > 2 and text[words[-1][0]:words[-1][1]].casefold() in self.roles:
             words.pop()
         if not words:
             return start, start

@@ -42,25 +42,48 @@ def english_form(word: str, english: frozenset[str] | set[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """Case-folded first names from Faker's person providers."""
+def first_name_locales() -> dict[str, int]:
+    """How many of Faker's person providers list each first name (case-folded).
+
+    The count stands in for frequency: 'John' or 'Grace' appear in a dozen
+    national lists, while the long catch-all ``en`` list alone also holds
+    words such as 'Case', 'Media' or 'General'.
+    """
     try:
         import faker.providers.person as person
     except ImportError:  # pragma: no cover - a declared dependency
-        return frozenset()
-    names: set[str] = set()
+        return {}
+    counts: dict[str, int] = {}
     for module in pkgutil.iter_modules(person.__path__):
         try:
             provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
         except (ImportError, AttributeError):
             continue
+        names: set[str] = set()
         for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
             values = provider.__dict__.get(attr)
             if isinstance(values, dict):
                 values = list(values)
             if isinstance(values, (list, tuple)):
                 names.update(n.casefold() for n in values if isinstance(n, str) and n.isalpha())
-    return frozenset(names)
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Case-folded first names from Faker's person providers."""
+    return frozenset(first_name_locales())
+
+
+# A first name listed by at least this many national lists is a common one.
+COMMON_NAME_LOCALES = 3
+
+
+def common_first_names() -> frozenset[str]:
+    """First names that many national lists share: strong evidence of a person."""
+    return frozenset(n for n, c in first_name_locales().items() if c >= COMMON_NAME_LOCALES)
 
 
 @lru_cache(maxsize=8)
@@ -73,13 +96,16 @@ def common_english(nlp: spacy.language.Language, parts: tuple[str, ...] | None =
     lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
     if lookups is None or "lemma_index" not in lookups.tables:
         return frozenset()
+    # the table's keys are string hashes of the part-of-speech names
+    wanted = None if parts is None else {spacy.strings.get_string_id(p) for p in parts}
     words: set[str] = set()
     for pos, values in lookups.get_table("lemma_index").items():
-        if parts is None or pos in parts:
+        if wanted is None or pos in wanted:
             words.update(v.casefold() for v in values)
     return frozenset(words)
 
 
+@lru_cache(maxsize=4)
 def ordinary_english(nlp: spacy.language.Language) -> frozenset[str]:
     """Words that are surely not given names: stop words, adjectives, adverbs and verbs."""
     from spacy.lang.en.stop_words import STOP_WORDS

@@ -13,8 +13,9 @@ from presidio_analyzer import RecognizerResult
 
 from redact.config import Settings
 from redact.detect.engine import Detector, truecase_capitals
+from redact.detect.evidence import DocumentEvidence, Veto
 from redact.detect.findings import FindingBuilder, common_words, merge_overlaps
-from redact.detect.names import WORD, common_english, first_names
+from redact.detect.names import WORD, common_english, common_first_names, first_names, ordinary_english
 from redact.detect.ner_focus import NerFocus
 from redact.detect.policy import NumberContext, Policy
 from redact.detect.rules import RuleSet
@@ -40,6 +41,7 @@ class ScanResult:
     findings: list[Finding]
     notes: list[str] = field(default_factory=list)
     empty_pages: list[int] = field(default_factory=list)
+    vetoes: list[Veto] = field(default_factory=list)
 
 
 class Scanner:
@@ -55,6 +57,7 @@ class Scanner:
         signals = [w for key in ("titles", "ranks") for phrase in rules.vocabularies.get(key, [])
                    for w in phrase.split()]
         self.focus = NerFocus(english, names, signals) if settings.ner_focus else None
+        self.common_names = common_first_names()
 
     def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None,
                   numbers: NumberContext | None = None) -> ScanResult:
@@ -73,23 +76,27 @@ class Scanner:
         if kind_of(path) == "docx":
             return self.scan_docx(path, progress, numbers)
         page = read_text_file(path, self.settings.max_file_mb)
-        findings = self.detect_texts([(None, page.text)], numbers=numbers)
+        vetoes: list[Veto] = []
+        findings = self.detect_texts([(None, page.text)], numbers=numbers, vetoes=vetoes)
         if progress:
             progress(1)
-        return ScanResult(path=path, kind="text", pages=1, findings=findings)
+        return ScanResult(path=path, kind="text", pages=1, findings=findings, notes=veto_notes(vetoes),
+                          vetoes=vetoes)
 
     def scan_docx(self, path: Path, progress: PageProgress | None = None,
                   numbers: NumberContext | None = None) -> ScanResult:
         """Scan every part of a Word file; each finding says which part."""
         parts = read_docx_texts(path, self.settings.max_file_mb)
         letterhead = {i for i, (label, _) in enumerate(parts, start=1) if label.startswith(("header", "footer"))}
+        vetoes: list[Veto] = []
         findings = self.detect_texts([(i, text) for i, (_, text) in enumerate(parts, start=1)], progress,
-                                     numbers=numbers, letterhead=letterhead)
+                                     numbers=numbers, letterhead=letterhead, vetoes=vetoes)
         for f in findings:
             f.explanation["part"] = parts[(f.page or 1) - 1][0]
             f.page = None
         return ScanResult(path=path, kind="docx", pages=1, findings=findings,
-                          notes=[f"parts read: {', '.join(sorted({p for p, _ in parts}))}"])
+                          notes=[f"parts read: {', '.join(sorted({p for p, _ in parts}))}", *veto_notes(vetoes)],
+                          vetoes=vetoes)
 
     def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None,
                  cache: PageCache | None = None, numbers: NumberContext | None = None) -> ScanResult:
@@ -116,19 +123,21 @@ class Scanner:
             notes.append(
                 f"{len(empty)} page(s) without a text layer or readable text in images: " + _page_list(empty)
             )
-        findings = self.detect_texts(texts, progress, numbers=numbers, ocr_pages=set(ocr_pages))
+        vetoes: list[Veto] = []
+        findings = self.detect_texts(texts, progress, numbers=numbers, ocr_pages=set(ocr_pages), vetoes=vetoes)
         attach_boxes(cache, findings)
-        return ScanResult(path=path, kind="pdf", pages=doc.page_count, findings=findings, notes=notes,
-                          empty_pages=empty)
+        return ScanResult(path=path, kind="pdf", pages=doc.page_count, findings=findings,
+                          notes=notes + veto_notes(vetoes), empty_pages=empty, vetoes=vetoes)
 
     def detect_texts(
         self, texts: list[tuple[int | None, str]], progress: PageProgress | None = None, *,
         numbers: NumberContext | None = None, letterhead: set[int] | None = None,
-        ocr_pages: set[int] | None = None,
+        ocr_pages: set[int] | None = None, vetoes: list[Veto] | None = None,
     ) -> list[Finding]:
         """Findings for a document given as (page, text) pairs; ``letterhead``
         names the pages that are a Word file's headers and footers,
-        ``ocr_pages`` those with text read by OCR."""
+        ``ocr_pages`` those with text read by OCR; spans that the document's
+        own evidence drops are appended to ``vetoes``."""
         common = common_words(t for _, t in texts)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
@@ -157,6 +166,10 @@ class Scanner:
             page_results[index].extend(found)
             if progress and offset == 0:
                 progress(1)
+        evidence = self.evidence([t for _, t in texts], [f for found in page_results.values() for f in found])
+        dropped = vetoes if vetoes is not None else []
+        for i, (_, text) in enumerate(texts):
+            page_results[i] = _apply_vetoes(evidence, page_results[i], text, dropped)
         context = numbers or NumberContext()
         if self.rules.s40.letterhead_numbers:
             context = replace(context, running=running_numbers(texts, page_results, letterhead or set()))
@@ -167,6 +180,8 @@ class Scanner:
                 self.policy.classify(f, text, found, context)
             per_page.append(found)
         self._propagate(texts, per_page, common, ocr_pages or set())
+        per_page = [_apply_vetoes(evidence, found, text, dropped)
+                    for found, (_, text) in zip(per_page, texts, strict=True)]
         make_consistent([f for found in per_page for f in found])
         out: list[Finding] = []
         for found in per_page:
@@ -174,6 +189,15 @@ class Scanner:
                 self.builder.strip_title(f)
             out.extend(sorted(found, key=lambda f: f.start))
         return out
+
+    def evidence(self, texts: list[str], findings: list[Finding]) -> DocumentEvidence:
+        """What this document says about its capitalised words (see ``evidence``)."""
+        vocab = self.rules.vocabularies
+        return DocumentEvidence(
+            texts, findings, titles=vocab.get("titles", []) + vocab.get("ranks", []),
+            role_words=vocab.get("role_words", []), place_heads=vocab.get("place_heads", []),
+            street_words=vocab.get("street_words", []), not_name_words=vocab.get("not_name_words", []),
+            common_names=self.common_names, english=ordinary_english(self.detector.nlp))
 
     def _propagate(
         self, texts: list[tuple[int | None, str]], per_page: list[list[Finding]], common: set[str],
@@ -236,6 +260,28 @@ class Scanner:
                     f.policy_reason = f"public: same person as {source.text!r} ({source.policy_reason})"
                 added.append(f)
             found.extend(added)
+
+
+def _apply_vetoes(evidence: DocumentEvidence, found: list[Finding], text: str, dropped: list[Veto]) -> list[Finding]:
+    kept = []
+    for f in found:
+        veto = evidence.veto(f, text, found)
+        if veto is None:
+            kept.append(f)
+        else:
+            dropped.append(veto)
+    return kept
+
+
+def veto_notes(vetoes: list[Veto]) -> list[str]:
+    """One scan note counting the spans each evidence check dropped."""
+    if not vetoes:
+        return []
+    counts: dict[str, int] = {}
+    for v in vetoes:
+        counts[v.check] = counts.get(v.check, 0) + 1
+    return ["not proposed, by the document's own evidence: "
+            + ", ".join(f"{n} {check}" for check, n in sorted(counts.items()))]
 
 
 def _names_pattern(keys: list[str], ocr: bool) -> regex.Pattern[str]:

@@ -75,3 +75,34 @@ def test_rank_threshold_is_configuration(rules, settings) -> None:
     scanner = Scanner(settings, lowered)
     (f,) = [f for f in scanner.detect_texts([(None, "Reviewed by Supt Ambrose Kettleworth.")]) if f.type == "PERSON"]
     assert f.public and "superintendent" in f.policy_reason
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "public"),
+    [
+        # a list headed by a plural elected title, with remarks in brackets; a blank line ends it
+        ("Cllrs O Penhallow (Chair), I Quennell and T Oakshott\n\nR Kettleworth, Acting Town Clerk",
+         "T Oakshott", True),
+        ("Cllrs O Penhallow (Chair), I Quennell and T Oakshott\n\nR Kettleworth, Acting Town Clerk",
+         "R Kettleworth", False),
+        # a courtesy title ends a members' list (a co-opted or lay member)
+        ("Councillors Orla Penhallow and Idris Quennell Co-opted Mr Tobias Ravenhill attended.",
+         "Tobias Ravenhill", False),
+        # one titled name a line: the line above is an item, not a title for this one
+        ("MEMBERS PRESENT\nCllr O Penhallow\nMr D Ravenhill\n", "D Ravenhill", False),
+        # the title must stand right before the name
+        ("PCC CONTACT OFFICER Mrs Ottilie Ravenhill (01632 960111)", "Ottilie Ravenhill", False),
+        # police and judicial abbreviations and offices
+        ("Attendees: CC Imelda Carraway, Westshire", "Imelda Carraway", True),
+        ("The appeal was heard by HH Judge Tamsin Oakshott.", "Tamsin Oakshott", True),
+        # fire service ranks are not police chief officers
+        ("Area Commander Idris Quennell gave the report.", "Idris Quennell", False),
+        ("Commander Idris Quennell gave the report.", "Idris Quennell", True),
+        # 'CC:' on an e-mail is a copy, not a Chief Constable
+        ("To: Disclosure Unit\nCC: Ottoline Brackenridge\nSubject: request", "Ottoline Brackenridge", False),
+    ],
+)
+def test_lists_and_offices(scanner: Scanner, text: str, item: str, public: bool) -> None:
+    found = classify(scanner, text)
+    assert item in found, found
+    assert found[item][0] is public, found[item]

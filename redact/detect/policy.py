@@ -18,11 +18,16 @@ from redact.models import Finding
 from redact.normalise import identity, line_bounds
 
 WINDOW = 48
+COURTESY = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"}
+# a courtesy title opening a name in a members' list: a co-opted or lay member, not a councillor
+_COURTESY_START = regex.compile(r"(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]")
 
 # each policy rule (the explanation's ``policy_rule``) and the s40.yaml setting behind it
 RULE_SETTINGS = {
     "chief_officer": "public_from_rank",
     "elected_office": "elected_titles",
+    "public_office": "public_office_titles",
+    "listed_members": "elected_titles_plural",
     "mailbox": "public_mailboxes",
     "public_number": "public_numbers",
     "direct_word": "direct_line_words",
@@ -53,11 +58,16 @@ class Policy:
         ranks = s40.public_ranks()
         self.rank_re = _title_regex(ranks)
         self.elected_re = _title_regex(s40.elected_titles)
+        self.office_re = _title_regex(s40.public_office_titles)
         plural = sorted(s40.elected_titles_plural, key=len, reverse=True)
         self.plural_head = regex.compile(rf"(?:{phrase_alternation(plural)})\.?[ \t\n]+") if plural else None
+        # a list of members after a plural title: names, initials, commas, 'and', line
+        # breaks and short remarks in brackets ('Cllrs A Dene (Chair), B Fell and C Gill');
+        # a blank line or a courtesy title ('Mr', a co-opted or lay member) ends it
         self.members_re = regex.compile(
-            r"\b(" + "|".join(regex.escape(t) for t in plural) + r")\.?[ \t\n]+"
-            r"(?:[A-Z][\w'’.-]*[ \t]*|(?:de|van|von|der|ten|le|la|du)[ \t]+|,[ \t]*|and[ \t]+|&[ \t]+|\n)*$"
+            r"\b(" + "|".join(regex.escape(t) for t in plural) + r")\.?(?:[ \t]*[–—:-])?[ \t\n]+"
+            r"(?:(?!(?:Mr|Mrs|Ms|Miss|Mx)\b)[A-Z][\w'’.-]*[ \t]*|(?:de|van|von|der|ten|le|la|du)[ \t]+|,[ \t]*"
+            r"|and[ \t]+|&[ \t]+|\n(?![ \t]*\n)|-[ \t]*|\([^()\n]{0,40}\)[ \t]*)*$"
         ) if plural else None
         self.mailbox_re = (
             regex.compile("(?i)^(?:" + "|".join(s40.public_mailboxes) + ")$") if s40.public_mailboxes else None
@@ -65,6 +75,11 @@ class Policy:
         self.team_re = _word_regex(s40.team_line_words)
         self.direct_re = _word_regex(s40.direct_line_words)
         self.public_from = s40.public_from_rank
+        titles = ranks + s40.elected_titles + s40.public_office_titles
+        self.title_line = regex.compile(rf"(?:{phrase_alternation(titles)})\.?[ \t]*[,:]?[ \t]*") if titles else None
+        # ranks below the threshold that end in a public one: 'Area Commander' is not 'Commander'
+        junior = [a for lvl in s40.rank_order for a in lvl.aliases if a not in ranks]
+        self.junior_re = _title_regex(junior)
 
     def classify(self, finding: Finding, text: str, page_findings: list[Finding],
                  context: NumberContext | None = None) -> None:
@@ -81,38 +96,63 @@ class Policy:
         context, above = self._title_context(text[max(0, f.start - WINDOW) : f.start])
         before = context + f.text
         if self.rank_re is not None:
-            m = self.rank_re.search(before)
-            if m and not (above and 0 < m.start() < len(context)):
+            m = self._title_before(self.rank_re, before, context, above)
+            junior = self.junior_re.search(before) if self.junior_re is not None and m else None
+            if m and not (junior and junior.start(1) < m.start(1) < junior.end(1)):
                 self._public(f, "chief_officer", f"chief officer rank ({m.group(1)}; public from {self.public_from})")
                 return
         if self.elected_re is not None:
-            m = self.elected_re.search(before)
-            if m and not (above and 0 < m.start() < len(context)):
+            m = self._title_before(self.elected_re, before, context, above)
+            if m:
                 self._public(f, "elected_office", f"elected office ({m.group(1)})")
                 return
-        if self.members_re is not None:
+        if self.office_re is not None:
+            m = self._title_before(self.office_re, before, context, above)
+            if m:
+                self._public(f, "public_office", f"judicial or public office ({m.group(1)})")
+                return
+        if self.members_re is not None and not _COURTESY_START.match(f.text):
             # the list's head may open the span itself ('Councillors Orla Penhallow' as one run)
             head = self.plural_head.match(f.text) if self.plural_head is not None else None
             m = self.members_re.search(text[max(0, f.start - 400) : f.start + (head.end() if head else 0)])
             if m:
-                self._public(f, "elected_office", f"elected office (listed after '{m.group(1)}')")
+                self._public(f, "listed_members", f"elected office (listed after '{m.group(1)}')")
                 return
         self._personal(f, "default", "personal: name of staff or a member of the public (default)")
 
     @staticmethod
-    def _title_context(window: str) -> tuple[str, bool]:
+    def _title_before(pattern: regex.Pattern[str], before: str, context: str,
+                      above: bool) -> regex.Match[str] | None:
+        """The title that ``pattern`` finds right before the name: on the line
+        above it must open that line; only initials or a courtesy title may
+        stand between it and the name ('PCC Contact Officer Mrs A Roe' is
+        not the PCC)."""
+        for m in reversed(list(pattern.finditer(before, overlapped=True))):
+            if above and 0 < m.start() < len(context):
+                continue
+            gap = [w for w in regex.findall(r"[\w'’-]+", before[m.end(1):len(context)])
+                   if len(w) > 1 and w not in COURTESY]
+            if not gap:
+                return m
+        return None
+
+    def _title_context(self, window: str) -> tuple[str, bool]:
         """The text before a name where its title can be, and whether it is
         the line above: the name's own line, or, when the name opens its
         line, the line above without a lead such as 'Approved by' or
         'Signed:'. A title found there must open it ('Chief Constable\nImelda
         Carraway'); a heading that merely ends with one ('Complaints against
-        the PCC\nMrs T') does not count."""
+        the PCC\nMrs T') does not count, and neither does a line that holds a
+        titled name of its own ('Cllr J Doe\nMr R Roe' is a list)."""
         lines = window.split("\n")
         if len(lines) < 2 or lines[-1].strip():
             return lines[-1], False
         above = lines[-2].strip()
         lead = _ABOVE_TITLE.match(above)
-        return above[lead.end() if lead else 0:] + " ", True
+        above = above[lead.end() if lead else 0:]
+        if self.title_line is None or not self.title_line.fullmatch(above):
+            return "", False
+        return above + " ", True
 
     def _email(self, f: Finding) -> None:
         local = regex.split(r"\s*(?:@|\[\s*at\s*\]|\(\s*at\s*\))\s*", f.text, maxsplit=1, flags=regex.I)[0]
@@ -194,7 +234,9 @@ def _title_regex(titles: list[str]) -> regex.Pattern[str] | None:
     body = phrase_alternation(titles)
     # the title must sit right before the name, allowing other titles/initials between
     return regex.compile(
-        rf"(?<![\w/])(?:[AT]/)?({body})\.?(?:[ \t]*[–—:,-])?[ \t]+(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"
+        # ('CC:' after two capitals is an e-mail copy line, not a title)
+        rf"(?<![\w/])(?:[AT]/)?({body})\.?(?:[ \t]*(?:[–—,-]|(?<![A-Z]{{2}}):))?[ \t]+"
+        rf"(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"
         rf"(?:[A-Z]\.?[ \t]*){{0,3}}[A-Z][\w'’-]*"
         rf"(?:[ \t]+[A-Z][\w'’-]*)*\s*$"
     )

@@ -69,6 +69,7 @@ class S40Policy(_Strict):
     public_from_rank: str | None = None
     elected_titles: list[str] = Field(default_factory=list)
     elected_titles_plural: list[str] = Field(default_factory=list)
+    public_office_titles: list[str] = Field(default_factory=list)
     public_mailboxes: list[str] = Field(default_factory=list)
     public_numbers: list[str] = Field(default_factory=list)
     team_line_words: list[str] = Field(default_factory=list)

@@ -23,7 +23,7 @@ def focus() -> NerFocus:
     ("The case is referred to Ottilie.", True),  # a first name
     ("The case is referred to Vandersloot.", True),  # not an ordinary word
     ("The case is referred to Mr Green.", True),  # a title before an ordinary word
-    ("The case is referred to J Green.", True),  # an initial
+    ("The case is referred to J Quillfeather.", True),  # an initial
     ("Records must be reviewed in June.", False),  # a month, nothing capitalised after it
     ("Records must be reviewed by June Okafor.", True),  # a month-name first name before a capital
 ])

@@ -193,8 +193,8 @@ class FindingBuilder:
         return english_form(word, self.english)
 
     def _trim_not_name(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """Cut contact labels off both ends ('Martin Smith  Tel' becomes
-        'Martin Smith') and role words off the end while two words are left;
+        """Cut contact labels off both ends ('Tamsin Oakshott  Tel' becomes
+        'Tamsin Oakshott') and role words off the end while two words are left;
         an organisation word anywhere is checked after."""
         words = [(m.start() + start, m.end() + start) for m in WORD.finditer(text[start:end])]
         while words and text[words[0][0]:words[0][1]].casefold() in self.labels:

@@ -206,8 +206,8 @@ class Scanner:
         """Find again, on every page, the names found somewhere in the document:
         full names anywhere, surnames alone when the document never uses the
         word in lower case. On pages read by OCR a name is found with stray
-        spaces inside its words too ('Amber Meh mood'), and a shorter finding
-        it covers ('Amber Meh') is extended to it."""
+        spaces inside its words too ('Orla Penha llow'), and a shorter finding
+        it covers ('Orla Penha') is extended to it."""
         sources: dict[str, tuple[Finding, str]] = {}
         for found in per_page:
             for f in found:
@@ -241,7 +241,7 @@ class Scanner:
                     continue
                 key = " ".join(m.group(0).split())
                 if ocr and key not in sources and key.split()[-1] not in sources:
-                    key = squeezed.get("".join(key.split()), key)  # 'Amber Meh mood': 'Amber Mehmood'
+                    key = squeezed.get("".join(key.split()), key)  # 'Orla Penha llow': 'Orla Penhallow'
                 hit = sources.get(key) or sources.get(key.split()[-1])
                 if hit is None:
                     continue
@@ -299,8 +299,8 @@ def _names_pattern(keys: list[str], ocr: bool) -> regex.Pattern[str]:
 
 def _extend(f: Finding, m: regex.Match[str], text: str) -> bool:
     """Stretch a name finding over a match that starts inside it (or before
-    it) and ends after it: an OCR split cut the name short ('Ms Amber Meh'
-    becomes 'Ms Amber Meh mood'). False when ``m`` does not reach further."""
+    it) and ends after it: an OCR split cut the name short ('Ms Orla Penha'
+    becomes 'Ms Orla Penha llow'). False when ``m`` does not reach further."""
     if f.type != "PERSON" or m.end() <= f.end or m.start() > f.end:
         return False
     f.start = min(f.start, m.start())

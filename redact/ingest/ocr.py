@@ -7,7 +7,7 @@ the image's placement matrix, so every character gets a box on the page and
 redaction boxes blank the pixels under them. The recogniser returns lines
 without spaces; spaces are put back where the gap between two characters is
 at least 0.3 of the line's height, where a lower-case letter meets a capital
-("AmberMehmood"), and after a comma, semicolon or colon. The recogniser's
+("OrlaPenhallow"), and after a comma, semicolon or colon. The recogniser's
 character positions are approximate, so the case change is what separates
 names most reliably.
 """

@@ -1,11 +1,11 @@
-"""Initials and a surname as an item of a list: 'J Smith, G Brown and M J Green'.
+"""Initials and a surname as an item of a list: 'J Pemberton, G Quillfeather and M J Ashdown'.
 
 Attendance lists, officer lists and signature lines write people as initials
 and a surname with no title and no full stops. A capital letter followed by a
 capitalised word is a name only where the text treats it as an item: a
 separator before it (start of a line, a comma, a colon, a dash, 'and') or
 after it (a comma, a dash before a role, a bracket, the end of the line).
-'A Report was sent' has neither; 'A Millard – Head of Planning' has both.
+'A Report was sent' has neither; 'A Pemberton – Head of Planning' has both.
 A lone 'A' or 'I' (words in their own right) needs the separator after it.
 The surname must not be a word of the rules' vocabularies ('Section B
 Report', 'Grade C Officer') and a section word must not come before the letter.
@@ -57,7 +57,7 @@ class InitialsListRecognizer(EntityRecognizer):
             if previous and previous[-1].casefold() in self.sections:
                 continue
             after_ok = AFTER.match(text, m.end()) is not None
-            # in a list run together on one line, a role word follows the item ('J Linden Borough Lawyer')
+            # in a list run together on one line, a role word follows the item ('J Pemberton Borough Lawyer')
             role = ROLE_AFTER.match(text, m.end())
             after_ok = after_ok or (role is not None and role.group(1).casefold() in self.roles)
             before_ok = BEFORE.search(before) is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from redact.detect.evidence import DocumentEvidence, uk_places
+from redact.detect.evidence import DocumentEvidence, EvidenceRules, uk_places
 from redact.detect.scan import Scanner
 from redact.models import Finding
 
@@ -72,8 +72,9 @@ def test_roles_alone_and_parts_of_an_address_are_not_people(scanner: Scanner) ->
 
 
 def _evidence(places: set[str]) -> DocumentEvidence:
-    return DocumentEvidence([], [], titles=["Mr"], role_words=["Clerk"], place_heads=["Parish"],
-                            common_names=frozenset(), places=frozenset(places))
+    rules = EvidenceRules(titles=["Mr"], role_words=["Clerk"], place_heads=["Parish"], common_names=frozenset(),
+                          places=frozenset(places))
+    return DocumentEvidence(rules, [], [])
 
 
 def _weak(text: str, start: int) -> Finding:

@@ -174,8 +174,7 @@ class Detector:
                                 english=common_english(self.nlp)),
             InitialsListRecognizer(_vocabulary_words(rules) | {
                 w for key in ("not_name_words", "place_heads", "section_words")
-                for w in rules.vocabularies.get(key, [])}, rules.vocabularies.get("section_words", []),
-                rules.vocabularies.get("role_words", [])),
+                for w in rules.vocabularies.get(key, [])}, rules.vocabularies.get("role_words", [])),
             *_pattern_recognizers(rules),
         ]
         model_recognizers: list[EntityRecognizer] = [

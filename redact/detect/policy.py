@@ -18,9 +18,12 @@ from redact.models import Finding
 from redact.normalise import identity, line_bounds
 
 WINDOW = 48
-COURTESY = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"}
-# a courtesy title opening a name in a members' list: a co-opted or lay member, not a councillor
-_COURTESY_START = regex.compile(r"(?:Mr|Mrs|Ms|Miss|Mx)\.?[ \t]")
+# courtesy titles: a co-opted or lay member in a members' list carries one, a councillor does not
+LAY_TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx")
+_LAY = "|".join(LAY_TITLES)
+_LAY_START = regex.compile(rf"(?:{_LAY})\.?[ \t]")
+# what may stand between a title and the name besides initials
+COURTESY = {*LAY_TITLES, "Dr"}
 
 # each policy rule (the explanation's ``policy_rule``) and the s40.yaml setting behind it
 RULE_SETTINGS = {
@@ -66,7 +69,7 @@ class Policy:
         # a blank line or a courtesy title ('Mr', a co-opted or lay member) ends it
         self.members_re = regex.compile(
             r"\b(" + "|".join(regex.escape(t) for t in plural) + r")\.?(?:[ \t]*[–—:-])?[ \t\n]+"
-            r"(?:(?!(?:Mr|Mrs|Ms|Miss|Mx)\b)[A-Z][\w'’.-]*[ \t]*|(?:de|van|von|der|ten|le|la|du)[ \t]+|,[ \t]*"
+            rf"(?:(?!(?:{_LAY})\b)[A-Z][\w'’.-]*[ \t]*|(?:de|van|von|der|ten|le|la|du)[ \t]+|,[ \t]*"
             r"|and[ \t]+|&[ \t]+|\n(?![ \t]*\n)|-[ \t]*|\([^()\n]{0,40}\)[ \t]*)*$"
         ) if plural else None
         self.mailbox_re = (
@@ -111,7 +114,7 @@ class Policy:
             if m:
                 self._public(f, "public_office", f"judicial or public office ({m.group(1)})")
                 return
-        if self.members_re is not None and not _COURTESY_START.match(f.text):
+        if self.members_re is not None and not _LAY_START.match(f.text):
             # the list's head may open the span itself ('Councillors Orla Penhallow' as one run)
             head = self.plural_head.match(f.text) if self.plural_head is not None else None
             m = self.members_re.search(text[max(0, f.start - 400) : f.start + (head.end() if head else 0)])

@@ -13,7 +13,7 @@ from presidio_analyzer import RecognizerResult
 
 from redact.config import Settings
 from redact.detect.engine import Detector, truecase_capitals
-from redact.detect.evidence import DocumentEvidence, Veto
+from redact.detect.evidence import DocumentEvidence, EvidenceRules, Veto
 from redact.detect.findings import FindingBuilder, common_words, merge_overlaps
 from redact.detect.names import WORD, common_english, common_first_names, first_names, ordinary_english
 from redact.detect.ner_focus import NerFocus
@@ -57,7 +57,12 @@ class Scanner:
         signals = [w for key in ("titles", "ranks") for phrase in rules.vocabularies.get(key, [])
                    for w in phrase.split()]
         self.focus = NerFocus(english, names, signals) if settings.ner_focus else None
-        self.common_names = common_first_names()
+        vocab = rules.vocabularies
+        self.evidence_rules = EvidenceRules(
+            titles=vocab.get("titles", []) + vocab.get("ranks", []), role_words=vocab.get("role_words", []),
+            place_heads=vocab.get("place_heads", []), street_words=vocab.get("street_words", []),
+            not_name_words=vocab.get("not_name_words", []), common_names=common_first_names(),
+            english=ordinary_english(self.detector.nlp))
 
     def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None,
                   numbers: NumberContext | None = None) -> ScanResult:
@@ -166,7 +171,8 @@ class Scanner:
             page_results[index].extend(found)
             if progress and offset == 0:
                 progress(1)
-        evidence = self.evidence([t for _, t in texts], [f for found in page_results.values() for f in found])
+        evidence = DocumentEvidence(self.evidence_rules, (t for _, t in texts),
+                                    [f for found in page_results.values() for f in found])
         dropped = vetoes if vetoes is not None else []
         for i, (_, text) in enumerate(texts):
             page_results[i] = _apply_vetoes(evidence, page_results[i], text, dropped)
@@ -189,15 +195,6 @@ class Scanner:
                 self.builder.strip_title(f)
             out.extend(sorted(found, key=lambda f: f.start))
         return out
-
-    def evidence(self, texts: list[str], findings: list[Finding]) -> DocumentEvidence:
-        """What this document says about its capitalised words (see ``evidence``)."""
-        vocab = self.rules.vocabularies
-        return DocumentEvidence(
-            texts, findings, titles=vocab.get("titles", []) + vocab.get("ranks", []),
-            role_words=vocab.get("role_words", []), place_heads=vocab.get("place_heads", []),
-            street_words=vocab.get("street_words", []), not_name_words=vocab.get("not_name_words", []),
-            common_names=self.common_names, english=ordinary_english(self.detector.nlp))
 
     def _propagate(
         self, texts: list[tuple[int | None, str]], per_page: list[list[Finding]], common: set[str],
@@ -263,13 +260,8 @@ class Scanner:
 
 
 def _apply_vetoes(evidence: DocumentEvidence, found: list[Finding], text: str, dropped: list[Veto]) -> list[Finding]:
-    kept = []
-    for f in found:
-        veto = evidence.veto(f, text, found)
-        if veto is None:
-            kept.append(f)
-        else:
-            dropped.append(veto)
+    kept, vetoed = evidence.vetoes(found, text)
+    dropped.extend(vetoed)
     return kept
 
 

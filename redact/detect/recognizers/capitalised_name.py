@@ -11,8 +11,10 @@ lower case are dropped later (see ``findings.common_words``).
 from __future__ import annotations
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from redact.detect.recognizers import coded_result
 
 RUN = regex.compile(
     r"(?<=\b[a-z][a-z'’-]*[ \t]+)"  # a lower-case word before it, on the same line
@@ -45,13 +47,6 @@ class CapitalisedNameRecognizer(EntityRecognizer):
             words = m.group(1).split()
             if any(w.casefold().rstrip(".") in self.excluded for w in words):
                 continue
-            explanation = AnalysisExplanation(
-                recognizer=self.name, original_score=SCORE, pattern_name="capitalised_run",
-                textual_explanation="capitalised words inside a sentence, not tagged by the model",
-            )
-            results.append(RecognizerResult(
-                entity_type="PERSON", start=start, end=end, score=SCORE, analysis_explanation=explanation,
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-            ))
+            results.append(coded_result(self, "PERSON", start, end, SCORE, "capitalised_run",
+                                        "capitalised words inside a sentence, not tagged by the model"))
         return results

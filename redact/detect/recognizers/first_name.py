@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redact.detect.names import MONTH_AND_DAY_ABBREVIATIONS, MONTHS_AND_DAYS
+from redact.detect.recognizers import coded_result
 from redact.detect.rules import phrase_alternation
 
 NAME = "first_name"
@@ -107,10 +108,4 @@ class FirstNameRecognizer(EntityRecognizer):
         return any(word[:i] in self.english and word[i:] in self.english for i in range(2, len(word) - 1))
 
     def _result(self, start: int, end: int, pattern: str, why: str, score: float = SCORE) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.name, original_score=score, pattern_name=pattern,
-                                          textual_explanation=why)
-        return RecognizerResult(
-            entity_type="PERSON", start=start, end=end, score=score, analysis_explanation=explanation,
-            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-        )
+        return coded_result(self, "PERSON", start, end, score, pattern, why)

@@ -7,8 +7,9 @@ separator before it (start of a line, a comma, a colon, a dash, 'and') or
 after it (a comma, a dash before a role, a bracket, the end of the line).
 'A Report was sent' has neither; 'A Pemberton – Head of Planning' has both.
 A lone 'A' or 'I' (words in their own right) needs the separator after it.
-The surname must not be a word of the rules' vocabularies ('Section B
-Report', 'Grade C Officer') and a section word must not come before the letter.
+The surname must not be a word of the rules' vocabularies ('Grade C
+Officer'); a letter after a section word ('Appendix B Summary') is dropped by
+the finding clean-up, as for every recogniser.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from redact.detect.recognizers import coded_result
 
 NAME = "initials_list"
 SCORE = 0.7
@@ -33,11 +36,9 @@ ROLE_AFTER = regex.compile(r"[ \t]+([A-Z][a-z]+)")
 class InitialsListRecognizer(EntityRecognizer):
     """Propose 'J Smith' where the text lists it as an item."""
 
-    def __init__(self, excluded_words: Iterable[str], section_words: Iterable[str],
-                 role_words: Iterable[str] = ()) -> None:
+    def __init__(self, excluded_words: Iterable[str], role_words: Iterable[str] = ()) -> None:
         super().__init__(supported_entities=["PERSON"], name=NAME)
         self.excluded = frozenset(w.casefold() for w in excluded_words)
-        self.sections = frozenset(w.casefold() for w in section_words)
         self.roles = frozenset(w.casefold() for w in role_words)
 
     def load(self) -> None:
@@ -53,9 +54,6 @@ class InitialsListRecognizer(EntityRecognizer):
             if surname.casefold() in self.excluded:
                 continue
             before = text[max(0, m.start() - 12):m.start()]
-            previous = regex.findall(r"[\w'’-]+", before)
-            if previous and previous[-1].casefold() in self.sections:
-                continue
             after_ok = AFTER.match(text, m.end()) is not None
             # in a list run together on one line, a role word follows the item ('J Pemberton Borough Lawyer')
             role = ROLE_AFTER.match(text, m.end())
@@ -64,13 +62,6 @@ class InitialsListRecognizer(EntityRecognizer):
             bare = initials.strip() in ("A", "I")
             if not (after_ok if bare else before_ok or after_ok):
                 continue
-            explanation = AnalysisExplanation(
-                recognizer=self.name, original_score=SCORE, pattern_name="initials_surname_item",
-                textual_explanation="initials and a surname written as an item of a list",
-            )
-            results.append(RecognizerResult(
-                entity_type="PERSON", start=m.start(), end=m.end(), score=SCORE, analysis_explanation=explanation,
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-            ))
+            results.append(coded_result(self, "PERSON", m.start(), m.end(), SCORE, "initials_surname_item",
+                                        "initials and a surname written as an item of a list"))
         return results

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from redact.detect.recognizers import coded_result
 from redact.detect.rules import phrase_alternation
 
 NAME = "labelled_phone"
@@ -62,15 +63,8 @@ class LabelledPhoneRecognizer(EntityRecognizer):
             label = self._label(text, start, end)
             if label is None:
                 continue
-            explanation = AnalysisExplanation(
-                recognizer=self.name, original_score=SCORE, pattern_name="phone_word_then_number",
-                textual_explanation=f"a number in phone format labelled {label!r}",
-            )
-            results.append(RecognizerResult(
-                entity_type="PHONE_NUMBER", start=start, end=end, score=SCORE, analysis_explanation=explanation,
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-            ))
+            results.append(coded_result(self, "PHONE_NUMBER", start, end, SCORE, "phone_word_then_number",
+                                        f"a number in phone format labelled {label!r}"))
         return results
 
     def _label(self, text: str, start: int, end: int) -> str | None:

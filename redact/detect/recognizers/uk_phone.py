@@ -11,8 +11,10 @@ and so are 101/999/111 when a phone word stands just before them.
 from __future__ import annotations
 
 import regex as re
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from redact.detect.recognizers import coded_result
 
 START = re.compile(r"(?<![\d+/.-])(?:\+\s?44\s?(?:\(0\)\s?)?|\(0|0)(?=\d)")
 ALTERNATIVE = re.compile(r"[ \t]*/[ \t]*(\d{3,5}[ \t]?\d{3,4}|\d{6,8})(?!\d)")
@@ -83,17 +85,4 @@ class UkPhoneRecognizer(EntityRecognizer):
         return results
 
     def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name, original_score=score, pattern_name=why, textual_explanation=why
-        )
-        return RecognizerResult(
-            entity_type="PHONE",
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )
+        return coded_result(self, "PHONE", start, end, score, why, why)

@@ -27,6 +27,8 @@ def test_places_ship_with_the_package() -> None:
         "Present: J Pemberton, G Quillfeather and M J Ashdown-Vale",
         "Officers: Head of Planning – J Pemberton Borough Lawyer – G Quillfeather",
         "J Pemberton - Principal Planning Officer\nG Quillfeather, Acting Town Clerk\nM J Ashdown-Vale",
+        # a job title run on after the item, before the next role's dash
+        "ICT Officer – J Pemberton Systems Support Officer – G Quillfeather",
     ],
 )
 def test_initials_and_surname_in_a_list_are_people(scanner: Scanner, text: str) -> None:
@@ -108,3 +110,25 @@ def test_titled_findings_are_never_vetoed() -> None:
     assert evidence.veto(f, "Mr Hexham") is None
     veto = evidence.veto(_weak("Hexham", 3), "in Hexham")
     assert veto is not None and veto.check == "place"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Peregrine McQuillfeather – Clerk to the Council", "Peregrine McQuillfeather"),
+        ("Speakers: Kevin O’Penhallow - In Support", "Kevin O’Penhallow"),
+    ],
+)
+def test_a_first_name_before_a_gaelic_surname_is_a_person(scanner: Scanner, text: str, name: str) -> None:
+    assert name in people(scanner, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("JUDGE OTTOLINE BRACKENRIDGE\n\nMS TAMSIN OAKSHOTT\n\nBetween", "MS TAMSIN OAKSHOTT"),
+        ("TRIBUNAL JUDGE P. QUILLFEATHER\n\nTRIBUNAL MEMBER O. PENHALLOW\n", "TRIBUNAL MEMBER O. PENHALLOW"),
+    ],
+)
+def test_a_titled_name_in_a_heading_set_in_capitals_is_a_person(scanner: Scanner, text: str, name: str) -> None:
+    assert name in people(scanner, text)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import regex
 from presidio_analyzer import RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.detect.engine import PRESIDIO_TYPES
 from redact.detect.names import WORD, english_form
@@ -79,10 +80,14 @@ class FindingBuilder:
         self, text: str, page: int | None, etype: str, r: RecognizerResult, common_words: set[str]
     ) -> list[Finding]:
         out = []
-        for start, end in _split_lines(text, r.start, r.end, etype):
+        pieces = _split_lines(text, r.start, r.end, etype)
+        for start, end in pieces:
             start, end = _trim(text, start, end, keep_brackets=etype == "PHONE")
             if end - start < 2:
                 continue
+            if len(pieces) > 1 and all(w.casefold() in STOP_WORDS or self._english(w)
+                                       for w in WORD.findall(text[start:end])):
+                continue  # the rest of a list item cut off the name ('- In Support')
             if etype == "PERSON" and (r.score < 0.85 or _model_only(r)):
                 start, end = self._trim_not_name(text, start, end)
                 span = text[start:end]
@@ -254,11 +259,25 @@ def _model_only(r: RecognizerResult) -> bool:
 
 
 def _split_lines(text: str, start: int, end: int, etype: str) -> list[tuple[int, int]]:
-    """A PERSON span crossing a line break is cut there unless the break falls
-    mid-name (the next line starts with the rest of a name and the first line
-    ends the sentence's last word). E-mails and phones stay whole."""
+    """A PERSON span is cut at a dash with spaces round it (a list's separator,
+    'Kevin Dowd - In Support', never part of a name) and at a line break unless
+    the break falls mid-name (the next line starts with the rest of a name and
+    the first line ends the sentence's last word). E-mails and phones stay whole."""
+    if etype != "PERSON":
+        return [(start, end)]
+    pieces = []
+    for a, b in _split_at_breaks(text, start, end):
+        pos = a
+        for m in SPACED_DASH.finditer(text, a, b):
+            pieces.append((pos, m.start()))
+            pos = m.end()
+        pieces.append((pos, b))
+    return pieces
+
+
+def _split_at_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     span = text[start:end]
-    if etype != "PERSON" or "\n" not in span:
+    if "\n" not in span:
         return [(start, end)]
     pieces = []
     pos = start
@@ -274,6 +293,9 @@ def _split_lines(text: str, start: int, end: int, etype: str) -> list[tuple[int,
     if len(first_line) > 40 and first_line_end == pieces[0][1] and len(pieces) == 2 and not label_next:
         return [(start, end)]
     return pieces
+
+
+SPACED_DASH = regex.compile(r"[ \t]+[-–—][ \t]+")
 
 
 def _trim(text: str, start: int, end: int, keep_brackets: bool = False) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from redact.exceptions import ConfigError
 
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)(:upper)?\}")
 
 
 class _Strict(BaseModel):
@@ -132,12 +132,15 @@ class RuleSet(_Strict):
 
     def expand(self, pattern: str) -> str:
         """Replace ``{name}`` with the vocabulary as an escaped alternation,
-        longest first so 'Chief Inspector' wins over 'Chief'."""
+        longest first so 'Chief Inspector' wins over 'Chief'; ``{name:upper}``
+        with the same words in capitals, for headings set in capitals."""
 
         def repl(m: re.Match[str]) -> str:
             words = self.vocabularies.get(m.group(1))
             if words is None:
                 return m.group(0)
+            if m.group(2):
+                words = [w.upper() for w in words]
             return "(?:" + phrase_alternation(words) + ")"
 
         return PLACEHOLDER.sub(repl, pattern)

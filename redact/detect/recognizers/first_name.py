@@ -36,13 +36,13 @@ NAME = "first_name"
 SCORE = 0.5
 ALONE_SCORE = 0.4  # a first name standing alone in prose: weaker evidence
 CALENDAR_WORDS = MONTHS_AND_DAYS | MONTH_AND_DAY_ABBREVIATIONS
-_CAP = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?"
+# A capitalised word, with the Gaelic and Irish prefixes of surnames ('McAlister', 'O’Dowd').
+_CAP = r"(?:Ma?c|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?"
 RUN = regex.compile(
     rf"(?<![\w'’.-])({_CAP})"
     rf"((?:[ \t]+(?:\p{{Lu}}\.?|{_CAP}|van|von|de|del|della|da|di|du|le|la|ten|ter|bin|al|el))?"
     rf"[ \t]+{_CAP})(?=['’]s\b|(?![\w'’-]))"  # a possessive may follow: 'Wisława Szczepańska's'
 )
-
 
 _WORD = r"\p{Lu}[\p{Ll}'’]+"
 # A capitalised word with no capitalised word next to it on its line.

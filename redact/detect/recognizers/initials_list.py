@@ -4,7 +4,8 @@ Attendance lists, officer lists and signature lines write people as initials
 and a surname with no title and no full stops. A capital letter followed by a
 capitalised word is a name only where the text treats it as an item: a
 separator before it (start of a line, a comma, a colon, a dash, 'and') or
-after it (a comma, a dash before a role, a bracket, the end of the line).
+after it (a comma, a dash before a role, a bracket, the end of the line, a
+job title run on within four capitalised words).
 'A Report was sent' has neither; 'A Pemberton – Head of Planning' has both.
 A lone 'A' or 'I' (words in their own right) needs the separator after it.
 The surname must not be a word of the rules' vocabularies ('Grade C
@@ -30,7 +31,8 @@ ITEM = regex.compile(
 )
 BEFORE = regex.compile(r"(?:^|[\n,;:(–—•|]|[ \t][-–—][ \t]|[ \t](?:and|&))[ \t]*\Z")
 AFTER = regex.compile(r"[ \t]*(?:$|[\n,;:)(–—•|]|[-–—][ \t]|(?:and|&)[ \t])")
-ROLE_AFTER = regex.compile(r"[ \t]+([A-Z][a-z]+)")
+# up to four capitalised words after the item: a job title run on ('J Pemberton System Support Officer')
+ROLE_AFTER = regex.compile(r"(?:[ \t]+[A-Z][A-Za-z]*){1,4}")
 
 
 class InitialsListRecognizer(EntityRecognizer):
@@ -57,7 +59,7 @@ class InitialsListRecognizer(EntityRecognizer):
             after_ok = AFTER.match(text, m.end()) is not None
             # in a list run together on one line, a role word follows the item ('J Pemberton Borough Lawyer')
             role = ROLE_AFTER.match(text, m.end())
-            after_ok = after_ok or (role is not None and role.group(1).casefold() in self.roles)
+            after_ok = after_ok or (role is not None and any(w.casefold() in self.roles for w in role.group().split()))
             before_ok = BEFORE.search(before) is not None
             bare = initials.strip() in ("A", "I")
             if not (after_ok if bare else before_ok or after_ok):

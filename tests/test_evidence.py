@@ -132,3 +132,10 @@ def test_a_first_name_before_a_gaelic_surname_is_a_person(scanner: Scanner, text
 )
 def test_a_titled_name_in_a_heading_set_in_capitals_is_a_person(scanner: Scanner, text: str, name: str) -> None:
     assert name in people(scanner, text)
+
+
+def test_a_street_word_that_is_no_surname_makes_a_street(scanner: Scanner) -> None:
+    text = "The premises on Rosalind Avenue were inspected. Rosalind Avenue is closed at night."
+    assert not any("Avenue" in p for p in people(scanner, text))
+    # a street word that is also a surname needs an address round it
+    assert "Rosalind Hall" in people(scanner, "The report was written by Rosalind Hall for the panel.")

@@ -14,7 +14,7 @@ from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redact.detect.engine import PRESIDIO_TYPES
-from redact.detect.names import WORD, english_form
+from redact.detect.names import WORD, english_form, english_surnames
 from redact.detect.rules import RuleSet, phrase_alternation
 from redact.models import Finding
 from redact.normalise import line_bounds
@@ -39,6 +39,7 @@ class FindingBuilder:
         self.rules = rules
         self.english = english
         self.first_names = first_names
+        self.surnames = english_surnames()
         self.exemption = default_exemption
         self.allow = [
             (regex.compile(r"(?i)\A(?:" + a.pattern + r")\Z"), a.reason) for a in rules.allow
@@ -140,7 +141,8 @@ class FindingBuilder:
 
     def _address(self, span: str, text: str, start: int) -> bool:
         """A street or building ('Oxford Road', 'Wycliffe House'). When a known
-        first name leads it ('Jane Hall', 'Peter Lane' are people) only in an
+        first name leads it, a street word that is no surname makes it a street
+        ('Ivy Road'); one that is ('Jane Hall', 'Peter Lane' are people) only in an
         address: after a house number ('25 Charlotte Street'), with a
         postcode later on its line or on the next, or with a street opening
         the next part of the address ('Wycliffe House\nWater Lane', 'Victoria
@@ -151,6 +153,8 @@ class FindingBuilder:
             return self._numbered_address_line(text, start, start + len(span))
         if len(words) < 2 or words[0] not in self.first_names:
             return True
+        if any(w in self.address_words and w not in self.surnames for w in words[1:]):
+            return True  # 'Ivy Road': a street word that is nobody's surname
         if HOUSE_NUMBER.search(text[max(0, start - 12):start]):
             return True
         end = start + len(span)

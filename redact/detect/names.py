@@ -77,6 +77,26 @@ def first_names() -> frozenset[str]:
     return frozenset(first_name_locales())
 
 
+# Faker's English-speaking surname lists: UK, Ireland, US and the catch-all English list.
+SURNAME_LOCALES = ("en_GB", "en_IE", "en_US", "en")
+
+
+@lru_cache(maxsize=1)
+def english_surnames() -> frozenset[str]:
+    """Case-folded surnames of Faker's English-speaking lists: tells a street
+    word that is also a surname ('Lane', 'Hall', 'Green') from one that is
+    not ('Road', 'Avenue', 'Crescent')."""
+    surnames: set[str] = set()
+    for locale in SURNAME_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):  # pragma: no cover - a declared dependency
+            continue
+        values = provider.__dict__.get("last_names", ())
+        surnames.update(n.casefold() for n in values if isinstance(n, str))
+    return frozenset(surnames)
+
+
 # A first name listed by at least this many national lists is a common one.
 COMMON_NAME_LOCALES = 3
 

@@ -106,3 +106,49 @@ def test_lists_and_offices(scanner: Scanner, text: str, item: str, public: bool)
     found = classify(scanner, text)
     assert item in found, found
     assert found[item][0] is public, found[item]
+
+
+KINGSMERE_MINUTES = (
+    "Minutes of the Planning Committee of Kingsmere Town Council\n\n"
+    "Present:\n\nMr Idris Quennell, Mrs Orla Penhallow (Chair), Tamsin Oakshott\n\n"
+    "Officers in attendance:\n\nMrs Ottoline Brackenridge, Planning Officer\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "public"),
+    [
+        # a council's members' list names its members, with or without a title
+        (KINGSMERE_MINUTES, "Idris Quennell", True),
+        (KINGSMERE_MINUTES, "Orla Penhallow", True),
+        (KINGSMERE_MINUTES, "Tamsin Oakshott", True),
+        # the officers after the list are staff
+        (KINGSMERE_MINUTES, "Ottoline Brackenridge", False),
+        # a name with an officer's role in the list is staff
+        ("Minutes of Kingsmere Parish Council\nPresent: Cllr Idris Quennell, Orla Penhallow (Clerk)\n",
+         "Orla Penhallow", False),
+        # where members carry 'Cllr', a courtesy title marks a lay member
+        ("Westshire Council joint committee\nMEMBERS PRESENT\n\nCllr Idris Quennell\nMrs Orla Penhallow\n",
+         "Orla Penhallow", False),
+        # a board's list is not an elected body's
+        ("Westshire Probation Board\nPresent: Mr Idris Quennell (Chair), Mrs Orla Penhallow\n",
+         "Orla Penhallow", False),
+    ],
+)
+def test_the_members_list_of_council_minutes(scanner: Scanner, text: str, item: str, public: bool) -> None:
+    found = classify(scanner, text)
+    assert found[item][0] is public, found[item]
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "public"),
+    [
+        ("Officers present\nMr Idris Quennell   -   Chief Constable, Westshire Police", "Idris Quennell", True),
+        ("Officers present\nMrs Orla Penhallow - Chief Executive to the Authority", "Orla Penhallow", True),
+        ("Mrs Orla Penhallow - Area Commander, Westshire Fire", "Orla Penhallow", False),
+        ("Mr Idris Quennell, Chief Executive’s Office", "Idris Quennell", False),
+    ],
+)
+def test_a_public_title_after_the_name(scanner: Scanner, text: str, item: str, public: bool) -> None:
+    found = classify(scanner, text)
+    assert found[item][0] is public, found[item]

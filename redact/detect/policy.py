@@ -31,6 +31,7 @@ RULE_SETTINGS = {
     "elected_office": "elected_titles",
     "public_office": "public_office_titles",
     "listed_members": "elected_titles_plural",
+    "members_present": "members_present",
     "mailbox": "public_mailboxes",
     "public_number": "public_numbers",
     "direct_word": "direct_line_words",
@@ -59,6 +60,7 @@ class Policy:
         self.rules = rules
         self.public_numbers = set(s40.public_numbers)
         ranks = s40.public_ranks()
+        self.ranks = frozenset(ranks)
         self.rank_re = _title_regex(ranks)
         self.elected_re = _title_regex(s40.elected_titles)
         self.office_re = _title_regex(s40.public_office_titles)
@@ -83,6 +85,19 @@ class Policy:
         # ranks below the threshold that end in a public one: 'Area Commander' is not 'Commander'
         junior = [a for lvl in s40.rank_order for a in lvl.aliases if a not in ranks]
         self.junior_re = _title_regex(junior)
+        # a public title right after the name, as lists of officers write it ('Mr A Dene - Chief Constable')
+        self.title_after = regex.compile(
+            rf"[ \t]*(?:[-–—,(]|[ \t]{{2,}})[ \t]*({phrase_alternation(titles)})\b(?!['’]s)") if titles else None
+        present = s40.members_present
+        self.present_label = regex.compile(
+            rf"(?im)^[ \t]*(?:{phrase_alternation(present.labels)})[ \t]*(?:[:.–—-]+[ \t]*|$)"
+        ) if present.labels and present.bodies else None
+        self.present_body = _word_regex(present.bodies)
+        self.elected_word = _word_regex(s40.elected_titles)
+        ends = phrase_alternation(present.end_labels) if present.end_labels else r"(?!)"
+        self.present_end = regex.compile(rf"(?im)^[ \t]*(?:{ends})\b|:[ \t]*-?[ \t]*$")
+        roles = phrase_alternation(present.officer_roles) if present.officer_roles else r"(?!)"
+        self.staff_after = regex.compile(rf"(?i)[ \t]*(?:\([^()\n]*|[-–—,][ \t]*[^,\n]*)\b(?:{roles})\b")
 
     def classify(self, finding: Finding, text: str, page_findings: list[Finding],
                  context: NumberContext | None = None) -> None:
@@ -114,6 +129,19 @@ class Policy:
             if m:
                 self._public(f, "public_office", f"judicial or public office ({m.group(1)})")
                 return
+        if self.title_after is not None:
+            # the title must open the text after the separator: 'Area Commander' is not 'Commander'
+            m = self.title_after.match(text, f.end)
+            if m:
+                title = " ".join(m.group(1).split())
+                rule = ("chief_officer" if title in self.ranks else
+                        "elected_office" if title in self.rules.s40.elected_titles else "public_office")
+                self._public(f, rule, f"public title after the name ({title})")
+                return
+        label = self._members_present(f, text)
+        if label:
+            self._public(f, "members_present", f"member of the body, in the list after '{label.strip(' :.-')}'")
+            return
         if self.members_re is not None and not _LAY_START.match(f.text):
             # the list's head may open the span itself ('Councillors Orla Penhallow' as one run)
             head = self.plural_head.match(f.text) if self.plural_head is not None else None
@@ -122,6 +150,35 @@ class Policy:
                 self._public(f, "listed_members", f"elected office (listed after '{m.group(1)}')")
                 return
         self._personal(f, "default", "personal: name of staff or a member of the public (default)")
+
+    def _members_present(self, f: Finding, text: str) -> str | None:
+        """The label of the members' list of minutes that holds ``f``, if any:
+        'Present:' opening a line, in minutes whose page names a council before
+        it; the list ends at a blank line after its first item, a line ending
+        in a colon or an end label ('In attendance'). A name with an officer's
+        role after it ('(Clerk)') is not a member; where the list gives some
+        members an elected title ('Cllr'), a name with a courtesy title
+        ('Mrs') is a lay or co-opted member, not an elected one."""
+        if self.present_label is None or self.present_body is None:
+            return None
+        labels = list(self.present_label.finditer(text, max(0, f.start - 1500), f.start))
+        if not labels:
+            return None
+        label = labels[-1]
+        items = text[label.end():]
+        lead = len(items) - len(items.lstrip(" \t\n"))
+        end = regex.search(r"\n[ \t]*\n", items, pos=lead)
+        stop = self.present_end.search(items, lead)
+        list_end = label.end() + min(m.start() if m else len(items) for m in (end, stop))
+        if f.start >= list_end or not self.present_body.search(text, 0, label.start()):
+            return None
+        line_end = text.find("\n", f.end)
+        if self.staff_after.match(text[f.end:line_end if line_end >= 0 else len(text)]):
+            return None
+        lay = _LAY_START.match(f.text) or regex.search(rf"(?:{_LAY})\.?[ \t]+\Z", text[max(0, f.start - 6):f.start])
+        if lay and self.elected_word is not None and self.elected_word.search(text, label.end(), list_end):
+            return None
+        return label.group()
 
     @staticmethod
     def _title_before(pattern: regex.Pattern[str], before: str, context: str,

@@ -64,12 +64,23 @@ class BatchPolicy(_Strict):
     public: Literal["redact", "keep"] = "keep"
 
 
+class MembersPresent(_Strict):
+    """The members' list of minutes: 'Present: Mr A Dene, Mrs B Fell' in the
+    minutes of a council, an authority or a panel names its members."""
+
+    labels: list[str] = Field(default_factory=list)
+    bodies: list[str] = Field(default_factory=list)
+    end_labels: list[str] = Field(default_factory=list)
+    officer_roles: list[str] = Field(default_factory=list)
+
+
 class S40Policy(_Strict):
     rank_order: list[RankLevel] = Field(default_factory=list)
     public_from_rank: str | None = None
     elected_titles: list[str] = Field(default_factory=list)
     elected_titles_plural: list[str] = Field(default_factory=list)
     public_office_titles: list[str] = Field(default_factory=list)
+    members_present: MembersPresent = Field(default_factory=MembersPresent)
     public_mailboxes: list[str] = Field(default_factory=list)
     public_numbers: list[str] = Field(default_factory=list)
     team_line_words: list[str] = Field(default_factory=list)

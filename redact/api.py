@@ -51,7 +51,7 @@ def scan_case(case: Case, settings: Settings, rules: RuleSet, *, rescan: bool = 
             continue
         scanner = scanner or Scanner(settings, rules)
         result = scanner.scan_file(case.original_path(doc["path"]), password=password, numbers=numbers)
-        added = case.store.save_scan(doc["id"], result.pages, result.findings, result.notes)
+        added = case.store.save_scan(doc["id"], result.pages, result.findings, result.notes, result.vetoes)
         summary.documents.append({
             "document": doc["name"], "pages": result.pages, "findings": len(result.findings), "new": added,
             "public": sum(f.public for f in result.findings), "notes": result.notes,

@@ -30,6 +30,18 @@ class PageText:
         return [b for b in self.boxes[start:end] if b is not None]
 
 
+@dataclass(frozen=True)
+class Veto:
+    """A span a recogniser proposed that a named check dropped, and why: kept
+    so that a reviewer can ask why a word was not proposed ('redact explain
+    CASE --dropped')."""
+
+    text: str
+    page: int | None
+    check: str
+    reason: str
+
+
 @dataclass
 class Finding:
     """One detected occurrence of personal data, and why it was found."""

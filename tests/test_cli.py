@@ -96,6 +96,25 @@ def test_explain_names_the_policy_rule_and_its_setting(case: Path) -> None:
     assert "rule:       personal_beside" in invoke("explain", str(case), str(direct["id"]))[1]
 
 
+def test_explain_dropped_says_why_a_span_was_not_proposed(tmp_path: Path) -> None:
+    note = tmp_path / "minutes.txt"
+    note.write_text("Minutes of Kingsmere Town Council\n\nThe Kingsmere Community Partnership met in Kingsmere "
+                    "on Monday. Kingsmere was represented by Ottoline Brackenridge.\n", encoding="utf-8")
+    case_dir = tmp_path / "case"
+    assert invoke("init", str(case_dir), "--reference", "FOI-1", "--received", "2025-12-19")[0] == 0
+    assert invoke("add", str(case_dir), str(note))[0] == 0
+    assert invoke("scan", str(case_dir))[0] == 0
+    code, out, _ = invoke("explain", str(case_dir), "--dropped", "--text", "kingsMERE", "--json")
+    assert code == 0
+    spans = json.loads(out)
+    assert spans and {s["check"] for s in spans} == {"organisation_word"}
+    assert all(s["document"] == "minutes.txt" and "Kingsmere" in s["text"] and s["reason"] for s in spans)
+    code, out, _ = invoke("explain", str(case_dir), "--dropped")
+    assert code == 0 and "organisation_word" in out
+    assert json.loads(invoke("explain", str(case_dir), "--dropped", "--text", "Brackenridge", "--json")[1]) == []
+    assert invoke("explain", str(case_dir))[0] == ExitCode.usage
+
+
 def test_decisions_record_who_when_why(case: Path) -> None:
     target = next(r for r in findings(case) if r["text"] == "Callum Ferriby")
     assert invoke("reject", str(case), str(target["id"]), "--reviewer", "bob", "--reason", "my test reason")[0] == 0

@@ -101,7 +101,7 @@ def test_vetoes_are_named_and_counted_in_the_notes() -> None:
     vetoes = [evidence.veto(_weak("Hexham", 13), text), evidence.veto(_weak("Clerk", 33), text)]
     assert [v.check for v in vetoes if v] == ["place", "role_alone"]
     assert veto_notes([v for v in vetoes if v]) == [
-        "not proposed, by the document's own evidence: 1 place, 1 role_alone"]
+        "not proposed, by named checks: 1 place, 1 role_alone"]
 
 
 def test_titled_findings_are_never_vetoed() -> None:
@@ -139,3 +139,14 @@ def test_a_street_word_that_is_no_surname_makes_a_street(scanner: Scanner) -> No
     assert not any("Avenue" in p for p in people(scanner, text))
     # a street word that is also a surname needs an address round it
     assert "Rosalind Hall" in people(scanner, "The report was written by Rosalind Hall for the panel.")
+
+
+def test_the_finding_clean_up_names_what_it_drops(scanner: Scanner) -> None:
+    from redact.models import Veto
+
+    dropped: list[Veto] = []
+    text = "Speakers: Kevin O’Penhallow - In Support\nThe Rosalind Avenue Residents Association wrote in."
+    found = {f.text for f in scanner.detect_texts([(None, text)], vetoes=dropped)}
+    assert "Kevin O’Penhallow" in found
+    assert ("Rosalind Avenue", "organisation_word") in {(v.text, v.check) for v in dropped}
+    assert all(v.reason and "found by" in v.reason for v in dropped if v.check == "organisation_word")

@@ -30,6 +30,29 @@ def test_migrations_recorded_and_wal(tmp_path: Path) -> None:
     assert len(list(again.conn.execute("SELECT name FROM schema_migrations"))) == len(MIGRATIONS)
 
 
+def test_a_failing_migration_leaves_nothing_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from redact.store import migrations
+
+    Store(tmp_path / "review.db").close()
+    broken = ("9999_broken", "CREATE TABLE half_done (id INTEGER);\nCREATE TABLE half_done (id INTEGER);")
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, broken])
+    with pytest.raises(sqlite3.OperationalError):
+        Store(tmp_path / "review.db")
+    conn = sqlite3.connect(tmp_path / "review.db")
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert "9999_broken" not in {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
+
+
+def test_a_rescan_replaces_the_dropped_spans(tmp_path: Path) -> None:
+    from redact.models import Veto
+
+    store = _store(tmp_path)
+    store.save_scan(1, 1, [], [], [Veto("Kingsmere", 1, "place", "a UK place")])
+    store.save_scan(1, 1, [], [], [Veto("Westshire", 1, "place", "a UK place")])
+    assert [s.text for s in store.dropped_spans()] == ["Westshire"]
+    assert store.dropped_spans(text="kings") == [] and store.dropped_spans(document="a.pdf")
+
+
 def test_same_file_twice_is_one_document(tmp_path: Path) -> None:
     store = _store(tmp_path)
     doc_id, added = store.add_document("abc", "copy.pdf", "originals/copy.pdf", "pdf", 10)

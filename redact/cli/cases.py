@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -190,16 +191,38 @@ def status(case_dir: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.argument("finding_id", type=int)
+@click.argument("finding_id", type=int, required=False)
+@click.option("--dropped", is_flag=True,
+              help="Instead: the spans a recogniser proposed and a named check dropped, and why.")
+@click.option("--text", "text", help="With --dropped: only spans holding this text (case-insensitive).")
+@click.option("--document", help="With --dropped: only this document (its name in 'redact status').")
 @json_option
-def explain(case_dir: Path, finding_id: int, as_json: bool) -> None:
-    """Why a finding was made, and why the policy proposed redact or keep.
+def explain(case_dir: Path, finding_id: int | None, dropped: bool, text: str | None, document: str | None,
+            as_json: bool) -> None:
+    """Why a finding was made, and why the policy proposed redact or keep;
+    with --dropped, why a word was not proposed at all.
 
-    Example: redact explain cases/FOI-2025-0142 12
+    Examples: redact explain cases/FOI-2025-0142 12;
+    redact explain cases/FOI-2025-0142 --dropped --text Kingsmere
     """
     from redact.api import explain as explain_finding
     from redact.case import open_case
 
+    if dropped:
+        with open_case(case_dir) as case:
+            spans = case.store.dropped_spans(text=text, document=document)
+        if as_json:
+            emit_json([dataclasses.asdict(s) for s in spans])
+            return
+        if not spans:
+            STATE.say("no dropped span" + (f" holds {text!r}" if text else "") + "; the scan may predate this "
+                      "record ('redact scan CASE --rescan')")
+            return
+        _table(["document", "page", "text", "check", "why"],
+               [[s.document, s.page or "", s.text, s.check, s.reason] for s in spans])
+        return
+    if finding_id is None:
+        raise click.UsageError("give a FINDING_ID, or --dropped")
     with open_case(case_dir) as case:
         data = explain_finding(case, finding_id)
     if as_json:

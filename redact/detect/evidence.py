@@ -17,14 +17,13 @@ never vetoed: that is the strongest evidence of a person there is.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import regex
 
 from redact.detect.names import WORD
-from redact.models import Finding
+from redact.models import Finding, Veto
 
 # Recognisers whose findings rest on the form of a name (a title, a rank,
 # initials, a label or a sign-off), not on the model's reading.
@@ -37,16 +36,6 @@ DETERMINER = regex.compile(r"(?:^|[\s(])the[ \t]+\Z", regex.I)
 # A part of an address line: between commas, dashes or line ends.
 PART_END = regex.compile(r"[ \t]*(?:,|$|\n|[ \t][-–—][ \t])")
 PART_START = regex.compile(r"(?:^|\n|[,:;]|[ \t][-–—])[ \t]*\Z")
-
-
-@dataclass(frozen=True)
-class Veto:
-    """A PERSON span dropped by a named check, and why."""
-
-    text: str
-    page: int | None
-    check: str
-    reason: str
 
 
 @lru_cache(maxsize=1)

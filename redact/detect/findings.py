@@ -16,7 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redact.detect.engine import PRESIDIO_TYPES
 from redact.detect.names import WORD, english_form, english_surnames
 from redact.detect.rules import RuleSet, phrase_alternation
-from redact.models import Finding
+from redact.models import Finding, Veto
 from redact.normalise import line_bounds
 
 TRIM = " \t\n\r,;:()[]{}|•\"'“”‘’<>"
@@ -64,53 +64,78 @@ class FindingBuilder:
         ]
 
     def build(
-        self, text: str, page: int | None, results: Iterable[RecognizerResult], common_words: set[str]
+        self, text: str, page: int | None, results: Iterable[RecognizerResult], common_words: set[str],
+        dropped: list[Veto] | None = None,
     ) -> list[Finding]:
-        """Findings for one page's results, cleaned and merged."""
+        """Findings for one page's results, cleaned and merged; the spans a
+        check drops are appended to ``dropped`` with the check's name."""
         raw: list[Finding] = []
         for r in results:
             etype = PRESIDIO_TYPES.get(r.entity_type, r.entity_type)
             if etype not in ("PERSON", "EMAIL", "PHONE"):
                 continue
-            raw.extend(self._clean(text, page, etype, r, common_words))
+            pieces = _split_lines(text, r.start, r.end, etype)
+            for start, end in pieces:
+                found = self._clean(text, page, etype, r, start, end, common_words, cut=len(pieces) > 1)
+                if isinstance(found, Finding):
+                    raw.append(found)
+                elif found is not None and dropped is not None:
+                    dropped.append(found)
         raw.extend(self._deny_hits(text, page))
-        kept = [f for f in raw if not self._allowed(f)]
+        kept = []
+        for f in raw:
+            reason = self._allowed(f)
+            if reason is None:
+                kept.append(f)
+            elif dropped is not None:
+                dropped.append(Veto(f.text, page, "allow_list", f"on the allow list (rules/allow.yaml): {reason}"))
         return merge_overlaps(kept)
 
     def _clean(
-        self, text: str, page: int | None, etype: str, r: RecognizerResult, common_words: set[str]
-    ) -> list[Finding]:
-        out = []
-        pieces = _split_lines(text, r.start, r.end, etype)
-        for start, end in pieces:
-            start, end = _trim(text, start, end, keep_brackets=etype == "PHONE")
-            if end - start < 2:
-                continue
-            if len(pieces) > 1 and all(w.casefold() in STOP_WORDS or self._english(w)
-                                       for w in WORD.findall(text[start:end])):
-                continue  # the rest of a list item cut off the name ('- In Support')
-            if etype == "PERSON" and (r.score < 0.85 or _model_only(r)):
-                start, end = self._trim_not_name(text, start, end)
-                span = text[start:end]
-                if not span or any(w.casefold() in self.not_name for w in WORD.findall(span)) or any(
-                        c.isdigit() for c in span) or self._address(span, text, start):
-                    continue
+        self, text: str, page: int | None, etype: str, r: RecognizerResult, start: int, end: int,
+        common_words: set[str], cut: bool = False,
+    ) -> Finding | Veto | None:
+        """One piece of a result (``cut``: one of several) as a finding, or the
+        named check that drops it (None for a piece too short to be anything)."""
+        start, end = _trim(text, start, end, keep_brackets=etype == "PHONE")
+        if end - start < 2:
+            return None
+        span = text[start:end]
+
+        def veto(check: str, reason: str) -> Veto:
+            return Veto(span, page, check, f"{reason} (found by {_recogniser(r)})")
+
+        if cut and all(w.casefold() in STOP_WORDS or self._english(w) for w in WORD.findall(span)):
+            return veto("list_remainder", "ordinary words cut off a name at a line break or a spaced dash")
+        if etype != "PERSON":
+            return self._finding(etype, span, page, start, end, r)
+        if r.score < 0.85 or _model_only(r):
+            start, end = self._trim_not_name(text, start, end)
             span = text[start:end]
-            if etype == "PERSON" and self._coordinated_organisation(span, text, end):
-                continue
-            if etype == "PERSON" and self._section_letter(span, text, start):
-                continue
-            if etype == "PERSON" and not _plausible_name(
-                    span, text, end, common_words, lower_case_ok=_pattern_name(r) == "lower_case_name",
-                    first_name=_recogniser(r) == "first_name" and span.casefold() not in self.label_words):
-                continue
-            if etype == "PERSON" and _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
-                continue
-            if (_recogniser(r) == "first_name" and _pattern_name(r) != "lower_case_name"
-                    and WORD.findall(span)[0].casefold() in common_words):
-                continue  # the document writes the 'first name' in lower case: an ordinary word here
-            out.append(self._finding(etype, span, page, start, end, r))
-        return out
+            if not span:
+                return veto("label_or_role", "only contact labels and role words")
+            if any(w.casefold() in self.not_name for w in WORD.findall(span)):
+                return veto("organisation_word", "holds a word of vocab.yaml: not_name_words (a body, a "
+                                                 "document, a place or a building)")
+            if any(c.isdigit() for c in span):
+                return veto("digits", "holds a digit")
+            if self._address(span, text, start):
+                return veto("address", "a street or a building")
+        if self._coordinated_organisation(span, text, end):
+            return veto("coordinated_body", "opens a body named after two places ('Devon and Cornwall Police')")
+        if self._section_letter(span, text, start):
+            return veto("section_letter", "a letter after a section word ('Appendix B')")
+        if not _plausible_name(span, text, end, common_words, lower_case_ok=_pattern_name(r) == "lower_case_name",
+                               first_name=_recogniser(r) == "first_name" and span.casefold() not in self.label_words):
+            return veto("implausible", "cannot be a name (no capital, a label before a colon, an acronym, or "
+                                       "a word the document writes in lower case)")
+        if _recogniser(r) in PHRASE_CHECKED and self._ordinary_phrase(span):
+            return veto("ordinary_phrase", "every word ordinary English and the first no first name")
+        if (_recogniser(r) == "first_name" and _pattern_name(r) != "lower_case_name"
+                and WORD.findall(span)[0].casefold() in common_words):
+            return veto("lower_case_in_document", "the document writes the 'first name' in lower case: an "
+                                                  "ordinary word here")
+        return self._finding(etype, span, page, start, end, r)
 
     def _finding(
         self, etype: str, span: str, page: int | None, start: int, end: int, r: RecognizerResult
@@ -229,8 +254,9 @@ class FindingBuilder:
                 ))
         return out
 
-    def _allowed(self, f: Finding) -> bool:
-        return any(pattern.match(f.text.strip()) for pattern, _reason in self.allow)
+    def _allowed(self, f: Finding) -> str | None:
+        """The reason of the allow-list entry that matches ``f``, if any."""
+        return next((reason for pattern, reason in self.allow if pattern.match(f.text.strip())), None)
 
     def strip_title(self, f: Finding) -> None:
         """Leave a leading title or rank visible: 'DS Jane Holloway' redacts

@@ -13,7 +13,7 @@ from presidio_analyzer import RecognizerResult
 
 from redact.config import Settings
 from redact.detect.engine import Detector, truecase_capitals
-from redact.detect.evidence import DocumentEvidence, EvidenceRules, Veto
+from redact.detect.evidence import DocumentEvidence, EvidenceRules
 from redact.detect.findings import FindingBuilder, common_words, merge_overlaps
 from redact.detect.names import WORD, common_english, common_first_names, first_names, ordinary_english
 from redact.detect.ner_focus import NerFocus
@@ -25,7 +25,7 @@ from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import LOW_CONFIDENCE
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.ingest.text import read_text_file
-from redact.models import Finding
+from redact.models import Finding, Veto
 from redact.normalise import identity, line_bounds
 
 PageProgress = Callable[[int], None]
@@ -162,9 +162,10 @@ class Scanner:
         unique_results = dict(zip(unique, (r + m for r, m in zip(by_rules, by_model, strict=True)), strict=True))
         results_by_chunk = [unique_results[first_of[c]] for c in chunks]
         page_results: dict[int, list[Finding]] = {i: [] for i in range(len(texts))}
+        dropped = vetoes if vetoes is not None else []
         for chunk_text, (index, offset), results in zip(chunks, owners, results_by_chunk, strict=True):
             page_no = texts[index][0]
-            found = self.builder.build(chunk_text, page_no, results, common)
+            found = self.builder.build(chunk_text, page_no, results, common, dropped)
             for f in found:
                 f.start += offset
                 f.end += offset
@@ -173,7 +174,6 @@ class Scanner:
                 progress(1)
         evidence = DocumentEvidence(self.evidence_rules, (t for _, t in texts),
                                     [f for found in page_results.values() for f in found])
-        dropped = vetoes if vetoes is not None else []
         for i, (_, text) in enumerate(texts):
             page_results[i] = _apply_vetoes(evidence, page_results[i], text, dropped)
         context = numbers or NumberContext()
@@ -266,13 +266,14 @@ def _apply_vetoes(evidence: DocumentEvidence, found: list[Finding], text: str, d
 
 
 def veto_notes(vetoes: list[Veto]) -> list[str]:
-    """One scan note counting the spans each evidence check dropped."""
+    """One scan note counting the spans each named check dropped ('redact
+    explain CASE --dropped' lists them)."""
     if not vetoes:
         return []
     counts: dict[str, int] = {}
     for v in vetoes:
         counts[v.check] = counts.get(v.check, 0) + 1
-    return ["not proposed, by the document's own evidence: "
+    return ["not proposed, by named checks: "
             + ", ".join(f"{n} {check}" for check, n in sorted(counts.items()))]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from redact.exceptions import CaseError
-from redact.models import Finding
+from redact.models import Finding, Veto
 from redact.store.migrations import migrate, utc_now
 
 STATUS_SQL = """
@@ -29,6 +29,17 @@ FROM findings f
 JOIN documents doc ON doc.id = f.document_id
 LEFT JOIN decisions d ON d.id = (SELECT MAX(id) FROM decisions WHERE finding_id = f.id)
 """
+
+
+@dataclass(frozen=True)
+class DroppedSpan:
+    """A span that a named check dropped, as the store keeps it."""
+
+    document: str
+    page: int | None
+    text: str
+    check: str
+    reason: str
 
 
 @dataclass
@@ -137,8 +148,10 @@ class Store:
         return self.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone() is not None
 
     # findings ------------------------------------------------------------
-    def save_scan(self, doc_id: int, pages: int, findings: Iterable[Finding], notes: list[str]) -> int:
-        """Store a scan: undecided findings are replaced, decided ones kept.
+    def save_scan(self, doc_id: int, pages: int, findings: Iterable[Finding], notes: list[str],
+                  dropped: Iterable[Veto] = ()) -> int:
+        """Store a scan: undecided findings are replaced, decided ones kept;
+        the spans that named checks dropped replace those of the last scan.
 
         Returns the number of new findings.
         """
@@ -159,11 +172,31 @@ class Store:
                      now),
                 )
                 added += cur.rowcount
+            conn.execute("DELETE FROM dropped_spans WHERE document_id = ?", (doc_id,))
+            conn.executemany(
+                "INSERT INTO dropped_spans (document_id, page, text, check_name, reason) VALUES (?, ?, ?, ?, ?)",
+                [(doc_id, v.page, v.text, v.check, v.reason) for v in dropped],
+            )
             conn.execute(
                 "UPDATE documents SET pages = ?, scanned_at = ?, scan_notes = ? WHERE id = ?",
                 (pages, now, json.dumps(notes), doc_id),
             )
         return added
+
+    def dropped_spans(self, text: str | None = None, document: str | None = None) -> list[DroppedSpan]:
+        """Spans a recogniser proposed and a named check dropped, optionally
+        only those holding ``text`` (case-insensitive) or of one document."""
+        sql = ("SELECT d.name AS document, s.page, s.text, s.check_name, s.reason FROM dropped_spans s "
+               "JOIN documents d ON d.id = s.document_id WHERE 1 = 1")
+        params: list[Any] = []
+        if text:
+            sql += " AND instr(lower(s.text), lower(?)) > 0"
+            params.append(text)
+        if document:
+            sql += " AND d.name = ?"
+            params.append(document)
+        rows = self.conn.execute(sql + " ORDER BY s.document_id, s.page, s.id", params)
+        return [DroppedSpan(r["document"], r["page"], r["text"], r["check_name"], r["reason"]) for r in rows]
 
     def findings(self, flt: FindingFilter | None = None) -> list[sqlite3.Row]:
         """Findings with their current status, filtered."""

@@ -86,6 +86,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_dropped_spans",
+        """
+        CREATE TABLE dropped_spans (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id),
+            page INTEGER,
+            text TEXT NOT NULL,
+            check_name TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX dropped_spans_document ON dropped_spans(document_id, page);
+        """,
+    ),
 ]
 
 
@@ -104,10 +118,16 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     for name, sql in MIGRATIONS:
         if name in done:
             continue
-        with conn:
+        # explicit: the store runs in autocommit mode, where ``with conn`` opens no transaction
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, utc_now()))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
         applied.append(name)
     return applied
 

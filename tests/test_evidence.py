@@ -28,7 +28,7 @@ def test_places_ship_with_the_package() -> None:
         "Officers: Head of Planning – J Pemberton Borough Lawyer – G Quillfeather",
         "J Pemberton - Principal Planning Officer\nG Quillfeather, Acting Town Clerk\nM J Ashdown-Vale",
         # a job title run on after the item, before the next role's dash
-        "ICT Officer – J Pemberton Systems Support Officer – G Quillfeather",
+        "ICT Officer – J Pemberton Records Support Officer – G Quillfeather",
     ],
 )
 def test_initials_and_surname_in_a_list_are_people(scanner: Scanner, text: str) -> None:

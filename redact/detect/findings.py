@@ -167,7 +167,7 @@ class FindingBuilder:
     def _address(self, span: str, text: str, start: int) -> bool:
         """A street or building ('Oxford Road', 'Wycliffe House'). When a known
         first name leads it, a street word that is no surname makes it a street
-        ('Ivy Road'); one that is ('Jane Hall', 'Peter Lane' are people) only in an
+        ('Rosalind Avenue'); one that is ('Jane Hall', 'Peter Lane' are people) only in an
         address: after a house number ('25 Charlotte Street'), with a
         postcode later on its line or on the next, or with a street opening
         the next part of the address ('Wycliffe House\nWater Lane', 'Victoria
@@ -179,7 +179,7 @@ class FindingBuilder:
         if len(words) < 2 or words[0] not in self.first_names:
             return True
         if any(w in self.address_words and w not in self.surnames for w in words[1:]):
-            return True  # 'Ivy Road': a street word that is nobody's surname
+            return True  # 'Rosalind Avenue': a street word that is nobody's surname
         if HOUSE_NUMBER.search(text[max(0, start - 12):start]):
             return True
         end = start + len(span)

@@ -36,7 +36,7 @@ NAME = "first_name"
 SCORE = 0.5
 ALONE_SCORE = 0.4  # a first name standing alone in prose: weaker evidence
 CALENDAR_WORDS = MONTHS_AND_DAYS | MONTH_AND_DAY_ABBREVIATIONS
-# A capitalised word, with the Gaelic and Irish prefixes of surnames ('McAlister', 'O’Dowd').
+# A capitalised word, with the Gaelic and Irish prefixes of surnames ('McQuillfeather', 'O’Penhallow').
 _CAP = r"(?:Ma?c|O['’])?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?"
 RUN = regex.compile(
     rf"(?<![\w'’.-])({_CAP})"

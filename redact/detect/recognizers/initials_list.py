@@ -31,7 +31,7 @@ ITEM = regex.compile(
 )
 BEFORE = regex.compile(r"(?:^|[\n,;:(–—•|]|[ \t][-–—][ \t]|[ \t](?:and|&))[ \t]*\Z")
 AFTER = regex.compile(r"[ \t]*(?:$|[\n,;:)(–—•|]|[-–—][ \t]|(?:and|&)[ \t])")
-# up to four capitalised words after the item: a job title run on ('J Pemberton System Support Officer')
+# up to four capitalised words after the item: a job title run on ('J Pemberton Records Support Officer')
 ROLE_AFTER = regex.compile(r"(?:[ \t]+[A-Z][A-Za-z]*){1,4}")
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from redact import __version__
+from redact.apply import Plan
 from redact.apply.plan import plan_from_rows
 from redact.case import Case
 from redact.config import Settings
@@ -69,9 +71,39 @@ class ApplyResult:
     failed: list[str] = field(default_factory=list)
 
 
+def document_plan(case: Case, document_id: int, pending: str | None) -> Plan:
+    """The plan of one case document from its latest decisions and manual
+    redactions: the one place apply, status and pack build it."""
+    rows = case.store.findings(FindingFilter(document_id=document_id))
+    return plan_from_rows(rows, case.store.manual_redactions(document_id), pending)
+
+
+def _current(case: Case, output: sqlite3.Row, plan: Plan, rules: RuleSet) -> bool:
+    """The output was made from this plan and these rules, passed
+    verification and is still the file that was verified."""
+    path = case.root / output["path"]
+    return (bool(output["verified"]) and output["plan_digest"] == plan.digest()
+            and output["rules_digest"] == rules.digest and output["tool_version"] == __version__
+            and path.is_file() and sha256_file(path) == output["sha256"])
+
+
+def stale_documents(case: Case) -> list[str]:
+    """Documents whose latest output predates a decision, an edit or a
+    manual mark (its plan would differ now), or predates this record."""
+    stale = []
+    names = {d["id"]: d["name"] for d in case.store.documents()}
+    for out in case.store.outputs():
+        plan = document_plan(case, out["document_id"], out["pending_mode"])
+        if out["plan_digest"] != plan.digest():
+            stale.append(names[out["document_id"]])
+    return stale
+
+
 def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str | None = None,
-               password: str | None = None, on_doc: Callable[[str], None] | None = None) -> ApplyResult:
-    """Apply decisions to every document, verify, and release the clean ones."""
+               password: str | None = None, on_doc: Callable[[str], None] | None = None,
+               redo_all: bool = False) -> ApplyResult:
+    """Apply decisions to every document whose output is missing, failed or
+    stale (``redo_all``: every document), verify, and release the clean ones."""
     waiting = case.store.findings(FindingFilter(status="pending"))
     if waiting and pending is None:
         raise PendingError(
@@ -83,9 +115,14 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
                            "run 'redact scan' first")
     result = ApplyResult()
     reports_dir = case.root / "reports"
+    outputs = {o["document_id"]: o for o in case.store.outputs()}
     for doc in case.store.documents():
-        rows = case.store.findings(FindingFilter(document_id=doc["id"]))
-        plan = plan_from_rows(rows, case.store.manual_redactions(doc["id"]), pending)
+        plan = document_plan(case, doc["id"], pending)
+        previous = outputs.get(doc["id"])
+        if not redo_all and previous is not None and _current(case, previous, plan, rules):
+            # made from the same decisions and rules, verified, untouched: kept as it is
+            result.documents.append({**json.loads(previous["report"]), "unchanged": True})
+            continue
         source = case.original_path(doc["path"])
         destination = case.out / doc["name"]
         if destination.exists():
@@ -99,7 +136,7 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
         summary = {"document": doc["name"], **outcome.summary()}
         write_json(reports_dir / f"{doc['name']}.verify.json", summary)
         case.store.record_output(doc["id"], f"out/{doc['name']}", outcome.sha256, outcome.ok,
-                                 summary, rules.digest, __version__)
+                                 summary, rules.digest, __version__, plan.digest(), pending)
         if not outcome.ok:
             result.failed.append(doc["name"])
         result.documents.append(summary)

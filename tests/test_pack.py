@@ -267,3 +267,37 @@ def test_procedural_and_s21_refusals_get_a_refusal_notice(tmp_path: Path, rules,
     assert rules.exemption(code).citation in text and "section 17" in text
     if outcome == "s21":
         assert "Published on the force website." in text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # a kept public finding approved after apply
+        lambda case_dir, f: invoke("approve", str(case_dir), str(f["id"]), "--reviewer", "carol"),
+        # a manual mark after apply
+        lambda case_dir, f: invoke("mark", str(case_dir), "--text", "Information Sharing", "-d", f["document"],
+                                   "--exemption", "s40(2)", "--reviewer", "carol"),
+    ],
+)
+def test_outputs_follow_decisions(decided_case: Path, change: Callable[[Path, dict[str, Any]], Any]) -> None:
+    rows = json.loads(invoke("review", str(decided_case), "--json", "--status", "rejected")[1])
+    target = next(r for r in rows if r["document"] == "information-sharing-procedure.pdf")
+    change(decided_case, target)
+    code, out, _ = invoke("status", str(decided_case), "--json")
+    stale = {d["name"] for d in json.loads(out)["documents"] if d["stale"]}
+    assert stale == {"information-sharing-procedure.pdf"}
+    code, _, err = invoke("pack", str(decided_case))
+    assert code == ExitCode.pack_refused and "information-sharing-procedure.pdf" in err and "predate" in err
+    # apply redoes only the stale document, and the pack is then built
+    code, out, err = invoke("apply", str(decided_case), "--json")
+    assert code == 0, err
+    redone = {d["document"] for d in json.loads(out) if not d.get("unchanged")}
+    assert redone == {"information-sharing-procedure.pdf"}
+    assert invoke("pack", str(decided_case), "--today", "2026-01-08")[0] == 0
+
+
+def test_apply_without_changes_redoes_nothing(decided_case: Path) -> None:
+    code, out, _ = invoke("apply", str(decided_case), "--json")
+    assert code == 0 and all(d.get("unchanged") and d["verified"] for d in json.loads(out))
+    code, out, _ = invoke("apply", str(decided_case), "--all", "--json")
+    assert code == 0 and not any(d.get("unchanged") for d in json.loads(out))

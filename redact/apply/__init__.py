@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from redact.geometry import Box
 
@@ -31,6 +35,21 @@ class Plan:
     def is_empty(self) -> bool:
         """True when nothing is to be removed."""
         return not (self.strings or self.spans or self.regexes or self.areas or self.whole_pages)
+
+    def digest(self) -> str:
+        """A fingerprint of everything the plan removes and keeps: an output
+        made from a plan with another digest predates a decision."""
+        data = json.dumps(_string_keys(dataclasses.asdict(self)), sort_keys=True, default=str)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _string_keys(value: Any) -> Any:
+    """JSON-ready: dict keys as strings (pages are ints or None)."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 @dataclass

@@ -154,11 +154,13 @@ def status(case_dir: Path, as_json: bool) -> None:
 
     Example: redact status cases/FOI-2025-0142
     """
+    from redact.api import stale_documents
     from redact.case import open_case
 
     with open_case(case_dir) as case:
         counts = [dict(r) for r in case.store.status_counts()]
         outputs = {r["document_id"]: dict(r) for r in case.store.outputs()}
+        stale = set(stale_documents(case))
         info = case.info
     try:
         from redact.pack.bundle import case_deadline
@@ -175,6 +177,7 @@ def status(case_dir: Path, as_json: bool) -> None:
         out = outputs.get(c["id"])
         c["output"] = out["path"] if out else None
         c["verified"] = bool(out["verified"]) if out else None
+        c["stale"] = c["name"] in stale
     if as_json:
         emit_json({"reference": info.reference, "received": str(info.received), "deadline": deadline_info,
                    "documents": counts})
@@ -186,7 +189,9 @@ def status(case_dir: Path, as_json: bool) -> None:
                                                      else f"[red]OVERDUE by {-left} working day(s)[/red]"))
     _table(["id", "document", "pages", "pending", "approved", "rejected", "output", "verified"],
            [[c["id"], c["name"], c["pages"] or "", c["pending"] or 0, c["approved"] or 0, c["rejected"] or 0,
-             c["output"] or "-", {True: "yes", False: "FAILED", None: "-"}[c["verified"]]] for c in counts])
+             c["output"] or "-",
+             "STALE: apply again" if c["stale"] else {True: "yes", False: "FAILED", None: "-"}[c["verified"]]]
+            for c in counts])
 
 
 @cli.command()

@@ -21,10 +21,14 @@ from redact.exceptions import (
 @click.option("--pending", type=click.Choice(["keep", "redact", "policy"]),
               help="What to do with undecided findings (default: refuse to apply).")
 @click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--all", "redo_all", is_flag=True,
+              help="Redo every document, not only those whose output is missing, failed or stale.")
 @json_option
-def apply(case_dir: Path, pending: str | None, password: str | None, as_json: bool) -> None:
+def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: bool, as_json: bool) -> None:
     """Apply approved redactions, verify every output, release the clean ones to out/.
 
+    Only documents without a current output are redone: a decision, edit or
+    manual mark after the last apply makes a document's output stale.
     A document that fails verification is kept out of out/ and the command exits 9.
 
     Example: redact apply cases/FOI-2025-0142
@@ -36,13 +40,14 @@ def apply(case_dir: Path, pending: str | None, password: str | None, as_json: bo
     settings = STATE.settings(case_dir)
     rules = load_rules(settings.rules_dir)
     with open_case(case_dir) as case:
-        result = apply_case(case, settings, rules, pending=pending, password=password,
+        result = apply_case(case, settings, rules, pending=pending, password=password, redo_all=redo_all,
                             on_doc=lambda name: STATE.say(f"applied and verified {name}"))
     if as_json:
         emit_json(result.documents)
     else:
         _table(["document", "boxes", "verified", "output"],
-               [[d["document"], d.get("boxes", 0), "yes" if d.get("verified") else "FAILED",
+               [[d["document"], d.get("boxes", 0),
+                 ("yes (unchanged)" if d.get("unchanged") else "yes") if d.get("verified") else "FAILED",
                  d.get("output") or d.get("error", "-")] for d in result.documents])
         STATE.say(f"outputs: {case_dir / 'out'}   reports: {case_dir / 'reports' / 'verification.txt'}")
     if result.failed:

@@ -23,6 +23,7 @@ from typing import Any
 from docx import Document
 
 from redact import __version__
+from redact.api import stale_documents
 from redact.case import Case
 from redact.config import Settings
 from redact.detect.rules import RuleSet
@@ -82,6 +83,10 @@ def make_pack(case: Case, settings: Settings, rules: RuleSet, today: date, kind:
         path = case.root / out["path"]
         if not path.is_file() or sha256_file(path) != out["sha256"]:
             raise PackError(f"{out['path']} is missing or changed since it was verified; run 'redact apply' again")
+    stale = stale_documents(case)
+    if stale:
+        raise PackError(f"{len(stale)} output(s) predate later decisions or marks: {', '.join(stale)}; "
+                        "run 'redact apply' again")
     authority = load_authority(settings.authority_file)
     deadline, _ = case_deadline(case, settings)
     schedule = build_schedule(store)

@@ -262,13 +262,15 @@ class Store:
     # outputs -------------------------------------------------------------
     def record_output(
         self, document_id: int, path: str, sha256: str, verified: bool, report: dict[str, Any],
-        rules_digest: str, tool_version: str,
+        rules_digest: str, tool_version: str, plan_digest: str = "", pending_mode: str | None = None,
     ) -> None:
-        """Record an output file and its verification result."""
+        """Record an output file, its verification result and the digest of
+        the plan it was made from (so a later decision marks it stale)."""
         self.conn.execute(
             "INSERT INTO outputs (document_id, path, sha256, verified, report, rules_digest, tool_version,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (document_id, path, sha256, int(verified), json.dumps(report), rules_digest, tool_version, utc_now()),
+            " created_at, plan_digest, pending_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (document_id, path, sha256, int(verified), json.dumps(report), rules_digest, tool_version, utc_now(),
+             plan_digest, pending_mode),
         )
 
     def outputs(self) -> list[sqlite3.Row]:

@@ -100,6 +100,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX dropped_spans_document ON dropped_spans(document_id, page);
         """,
     ),
+    (
+        "0003_output_plan",
+        """
+        ALTER TABLE outputs ADD COLUMN plan_digest TEXT NOT NULL DEFAULT '';
+        ALTER TABLE outputs ADD COLUMN pending_mode TEXT;
+        """,
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner
 
 from .pdfs import text_pdf
+from .test_cli import invoke
 
 FOOTER = "Westshire Constabulary, Headquarters, Anytown AN1 1AA. Tel 01632 960100"
 
@@ -114,10 +115,30 @@ def test_census_counts_documents_not_files(tmp_path: Path, settings: Settings) -
     text_pdf(twin, [SHARED_LINE])
     _, shared = census([*paths, twin], settings, 3)
     assert shared == {}
-    third = write_letters(tmp_path / "more", 1)[0].rename(tmp_path / "other.txt")
+    third = tmp_path / "other.txt"
+    third.write_text(f"Retention schedule\n\nRecords are kept for six years.\n{SHARED_LINE}\n", encoding="utf-8")
     per_file, shared = census([*paths, twin, third], settings, 3)
     assert shared == {"01632960200": 3}
     assert per_file[twin] == {"01632960200"}
+
+
+def test_copies_of_one_note_count_once(tmp_path: Path, settings: Settings) -> None:
+    """Byte-identical copies under other names, and the same text in another
+    file, are one document: a resident's number in them stays personal."""
+    note = tmp_path / "note.txt"
+    note.write_text("Note of a call\n\nThe resident asked to be called back on 01632 960433.\n",
+                    encoding="utf-8")
+    copies = [note]
+    for name in ("note (1).txt", "Copy of note.txt"):
+        copies.append(tmp_path / name)
+        copies[-1].write_bytes(note.read_bytes())
+    resaved = tmp_path / "call-record.txt"  # the same words, re-saved with other line breaks
+    resaved.write_text(" ".join(note.read_text().split()) + "\n", encoding="utf-8")
+    per_file, shared = census([*copies, resaved], settings, 3)
+    assert shared == {} and all(per_file[p] == {"01632960433"} for p in copies)
+    code, out, _ = invoke("scan", *map(str, copies), "--format", "jsonl")
+    phones = [json.loads(line) for line in out.splitlines() if json.loads(line)["type"] == "PHONE"]
+    assert len(phones) == 3 and not any(p["public"] for p in phones)
 
 
 def test_census_reads_uk_numbers_in_any_form() -> None:

@@ -14,6 +14,7 @@ scanned pages is not counted: it stays personal, the safe side.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -37,37 +38,65 @@ def numbers_in_text(text: str) -> set[str]:
     return {n for n in found if len(n) >= 10}
 
 
-def document_numbers(path: Path, settings: Settings, password: str | None = None) -> set[str]:
-    """Every UK number in one file's text. A file that cannot be read gives
-    none: its own scan reports the error."""
+def _read(path: Path, settings: Settings, password: str | None) -> tuple[set[str], str]:
+    """A file's UK numbers and a digest of its text (whitespace collapsed):
+    copies of one document, whatever their names or formats, share it."""
     try:
         kind = kind_of(path)
         if kind == "pdf":
             doc = open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb)
             try:
-                return set().union(*(numbers_in_text(page.get_text("text", flags=0)) for page in doc))
+                texts = [page.get_text("text", flags=0) for page in doc]
             finally:
                 doc.close()
-        if kind == "docx":
-            return set().union(*(numbers_in_text(text) for _, text in read_docx_texts(path, settings.max_file_mb)))
-        return numbers_in_text(read_text_file(path, settings.max_file_mb).text)
+        elif kind == "docx":
+            texts = [text for _, text in read_docx_texts(path, settings.max_file_mb)]
+        else:
+            texts = [read_text_file(path, settings.max_file_mb).text]
     except (RedactError, OSError, RuntimeError, ValueError):
-        return set()
+        return set(), ""
+    content = " ".join(" ".join(texts).split())
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest() if content else ""
+    return set().union(*(numbers_in_text(t) for t in texts)), digest
 
 
 def census(paths: Iterable[Path], settings: Settings, min_documents: int,
            password: str | None = None) -> tuple[dict[Path, set[str]], dict[str, int]]:
     """Each file's UK numbers, and the numbers shared by at least
-    ``min_documents`` documents (files with the same name but for the
-    extension count once; nothing is read when ``min_documents`` is 0)."""
+    ``min_documents`` distinct documents: copies count once, whether they are
+    byte-identical, hold the same text, or are one letter saved as Word and as
+    PDF (the same name but for the extension). Nothing is read when
+    ``min_documents`` is 0."""
     if min_documents <= 0:
         return {}, {}
-    per_file = {p: document_numbers(p, settings, password) for p in paths}
-    # a letter saved as Word and as PDF is one document, not two
-    per_document: dict[str, set[str]] = {}
+    read = {p: _read(p, settings, password) for p in paths}
+    per_file = {p: numbers for p, (numbers, _) in read.items()}
+    groups = _Groups()
+    for path, (_, digest) in read.items():
+        groups.join(("file", str(path)), ("stem", path.stem.casefold()))
+        if digest:
+            groups.join(("file", str(path)), ("text", digest))
+    per_document: dict[object, set[str]] = {}
     for path, numbers in per_file.items():
-        per_document.setdefault(path.stem.casefold(), set()).update(numbers)
+        per_document.setdefault(groups.find(("file", str(path))), set()).update(numbers)
     return per_file, shared_numbers(per_document.values(), min_documents)
+
+
+class _Groups:
+    """Union-find over keys: files joined by a shared name or shared text."""
+
+    def __init__(self) -> None:
+        self.parent: dict[object, object] = {}
+
+    def find(self, key: object) -> object:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: object, b: object) -> None:
+        self.parent[self.find(a)] = self.find(b)
 
 
 def shared_numbers(per_document: Iterable[set[str]], min_documents: int) -> dict[str, int]:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from redact.cli import cli
 from redact.exceptions import ExitCode
-from redact.sample import SAMPLE_PERSONAL, SAMPLE_PUBLIC, write_sample_case_inputs
+from redact.sample import SAMPLE_PERSONAL, SAMPLE_PUBLIC
 from tests.pdfs import NAME, encrypted_pdf, image_only_pdf, many_pages_pdf, text_pdf
 
 
@@ -29,18 +29,6 @@ def invoke(*args: str) -> tuple[int, str, str]:
             code = int(exc.code or 0)
         out, err = streams[0].getvalue().decode(), streams[1].getvalue().decode()
     return code, out, err
-
-
-@pytest.fixture
-def case(tmp_path: Path) -> Path:
-    inputs = write_sample_case_inputs(tmp_path / "inputs")
-    case_dir = tmp_path / "case"
-    assert invoke("init", str(case_dir), "--reference", "FOI-2025-0142", "--received", "2025-12-19")[0] == 0
-    code, _, err = invoke("add", str(case_dir), *map(str, inputs))
-    assert code == 0, err
-    code, _, err = invoke("scan", str(case_dir))
-    assert code == 0, err
-    return case_dir
 
 
 def findings(case_dir: Path, *filters: str) -> list[dict]:
@@ -141,7 +129,7 @@ def test_apply_with_pending_policy_and_rejected_left_visible(case: Path) -> None
 def test_review_csv_round_trip_and_conflicts(case: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "review.csv"
     assert invoke("review", str(case), "--export", str(sheet))[0] == 0
-    rows = list(csv.DictReader(sheet.open()))
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8-sig")))
     assert rows and {"finding_id", "action", "decision_id"} <= set(rows[0])
     first, second = rows[0], rows[1]
     first["action"], second["action"] = "approve", "reject"
@@ -162,7 +150,7 @@ def test_review_csv_round_trip_and_conflicts(case: Path, tmp_path: Path) -> None
 def test_invalid_import_changes_nothing(case: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "review.csv"
     invoke("review", str(case), "--export", str(sheet))
-    rows = list(csv.DictReader(sheet.open()))
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8-sig")))
     rows[0]["action"] = "approve"
     rows[1]["action"] = "obliterate"
     with sheet.open("w", newline="") as fh:

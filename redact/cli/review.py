@@ -23,7 +23,7 @@ from redact.exceptions import (
               help="Write the (filtered) findings to a CSV worksheet.")
 @click.option("--import", "import_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Apply the decisions filled in a CSV worksheet.")
-@click.option("--reviewer", help="Reviewer for imported rows without one.")
+@click.option("--reviewer", help="Who is importing: every imported decision is recorded under this name.")
 @json_option
 def review(case_dir: Path, document: str | None, page: int | None, etype: str | None, status: str | None,
            text: str | None, recogniser: str | None, public: bool | None, export_path: Path | None,
@@ -59,7 +59,8 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
                 STATE.say(f"[yellow]{problem}[/yellow]")
             if result.errors:
                 raise CaseError(f"{len(result.errors)} invalid row(s) in {import_path.name}; nothing imported")
-            STATE.say(f"imported {result.applied} decision(s); {result.unchanged} row(s) without an action")
+            STATE.say(f"imported {result.applied} decision(s) as {reviewer or settings.default_reviewer()}; "
+                      f"{result.already} already recorded; {result.unchanged} row(s) without an action")
             if result.conflicts:
                 raise ImportConflictError(
                     f"{len(result.conflicts)} row(s) conflict with newer decisions and were not applied")

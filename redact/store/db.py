@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,26 @@ class DroppedSpan:
     text: str
     check: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One reviewer decision to record on a finding."""
+
+    finding_id: int
+    action: str
+    reason: str = ""
+    text: str | None = None
+    exemption: str | None = None
+
+
+@dataclass
+class DecideOutcome:
+    """What a batch of worksheet decisions did."""
+
+    applied: int = 0
+    already: int = 0
+    conflicts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -230,6 +250,34 @@ class Store:
                     (fid, action, text, exemption, reviewer, now, reason),
                 )
         return len(finding_ids)
+
+    def decide_rows(self, rows: Sequence[tuple[int, str, Decision]], reviewer: str) -> DecideOutcome:
+        """Record worksheet rows (line, the decision id exported, the decision)
+        in one transaction. A finding decided again since the export is a
+        conflict, unless its latest decision already is the row's (a re-run)."""
+        outcome = DecideOutcome()
+        now = utc_now()
+        with self.transaction() as conn:
+            for line, exported, d in rows:
+                latest = conn.execute(
+                    "SELECT id, action, text, exemption, reviewer, decided_at FROM decisions WHERE finding_id = ?"
+                    " ORDER BY id DESC LIMIT 1", (d.finding_id,)).fetchone()
+                if str(latest["id"] if latest else "") != exported:
+                    if latest and (latest["action"], latest["text"], latest["exemption"]) == (
+                            d.action, d.text, d.exemption):
+                        outcome.already += 1
+                        continue
+                    outcome.conflicts.append(
+                        f"line {line}: finding {d.finding_id} was decided again at {latest['decided_at']} by "
+                        f"{latest['reviewer']} after this worksheet was exported; row not applied"
+                        if latest else f"line {line}: finding {d.finding_id}: its decision was not found")
+                    continue
+                conn.execute(
+                    "INSERT INTO decisions (finding_id, action, text, exemption, reviewer, decided_at, reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (d.finding_id, d.action, d.text, d.exemption, reviewer, now, d.reason))
+                outcome.applied += 1
+        return outcome
 
     def decisions(self, finding_id: int | None = None) -> list[sqlite3.Row]:
         """The decision log, oldest first."""

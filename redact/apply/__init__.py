@@ -59,6 +59,7 @@ class Applied:
     boxes: dict[int, list[tuple[Box, str]]] = field(default_factory=dict)
     under: dict[int, list[set[tuple[str, float, float]]]] = field(default_factory=dict)
     whole_pages: dict[int, str] = field(default_factory=dict)
+    exact_widths: int = 0  # boxes left at their own width: no room on the page for a wider one
     notes: list[str] = field(default_factory=list)
     strings_gone: list[tuple[str, str, list[int] | None]] = field(default_factory=list)
 

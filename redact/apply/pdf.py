@@ -19,6 +19,7 @@ import pymupdf
 import regex
 
 from redact.apply import Applied, Plan, StringTarget
+from redact.apply.gaps import Layout, lift, plan_layout, redraw
 from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
@@ -45,17 +46,24 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
         if not boxes:
             continue
-        applied.under[number] = fingerprints_under(pt or page_text(page, cache.ocr), [b for b, _ in boxes])
-        for box, _ in boxes:
-            _add_box(page, box)
+        # boxes widened to a few widths, and the glyphs after them to draw again in place
+        layout = Layout.plain(boxes) if number in plan.whole_pages else plan_layout(page, boxes)
+        boxes = layout.boxes
+        applied.under[number] = fingerprints_under(pt or page_text(page, cache.ocr), layout.erase)
+        lift(page, layout.lifted)
+        for area in layout.erase:
+            _add_box(page, area)
         page.apply_redactions(
             images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
             graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
+        redraw(page, layout.redraw)
+        _fill_boxes(page, [b for b, _ in boxes])
         if label:
             _draw_labels(page, boxes)
         applied.boxes[number] = boxes
+        applied.exact_widths += layout.exact
         if number in plan.whole_pages:
             applied.whole_pages[number] = plan.whole_pages[number]
     _strip_links(doc, plan, applied)
@@ -182,7 +190,17 @@ def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
 
 
 def _add_box(page: pymupdf.Page, box: Box) -> None:
-    page.add_redact_annot(pymupdf.Rect(box), fill=(0, 0, 0), cross_out=False)
+    page.add_redact_annot(pymupdf.Rect(box), fill=(1, 1, 1), cross_out=False)
+
+
+def _fill_boxes(page: pymupdf.Page, boxes: list[Box]) -> None:
+    """The black boxes, drawn where the layout put them (a box moves right
+    when a box before it on its line was widened)."""
+    shape = page.new_shape()
+    for box in boxes:
+        shape.draw_rect(pymupdf.Rect(box))
+    shape.finish(fill=(0, 0, 0), color=None, width=0)
+    shape.commit()
 
 
 def _draw_labels(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> None:

@@ -1,0 +1,389 @@
+"""Boxes of a few widths, and kept text that stays where it was drawn.
+
+Two leaks come from the gap a redaction leaves in a line of text:
+
+* MuPDF's ``apply_redactions`` closes the gap of a removed run one glyph
+  short (the first removed glyph's advance is lost), so the rest of the line
+  slides left under the box: a kept word is hidden and verification withholds
+  the file;
+* a box, and the gap under it, exactly as wide as the removed name tells the
+  name's width, and with the font a name can be picked from a list of
+  candidates (Bland et al., PoPETs 2023, "Edact-Ray").
+
+So on every horizontal line a box cuts, the glyphs after the line's first box
+are removed as well and drawn again here, each at its own origin, moved right
+by the widening of the boxes before it; each box takes the smallest of a few
+widths (``SLOT_EMS`` ems of the line's font size) that holds it. Where the
+page has no room for the wider box (another column, the page edge), the line
+keeps its own widths and only the slide is mended; ``Layout.exact`` counts
+those boxes. Glyphs are drawn again in their own embedded font where it holds
+them, else in the base-14 font of their kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+import pymupdf
+
+from redact.geometry import Box
+
+# box widths, in ems of the line's font size: 3 to 30 letters of a name take one of four
+SLOT_EMS = (4.0, 8.0, 16.0, 32.0)
+# a horizontal gap wider than this many ems splits a baseline into columns
+COLUMN_GAP_EMS = 2.5
+MARGIN = 18.0  # points kept free at the page's right edge
+BASE14 = {"helvetica": "helv", "arial": "helv", "times": "tiro", "courier": "cour", "symbol": "symb",
+          "zapfdingbats": "zadb"}
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One drawn character, as MuPDF's text trace reports it."""
+
+    char: str
+    origin: tuple[float, float]
+    bbox: Box
+    font: str
+    size: float
+    color: tuple[float, ...]
+    opacity: float
+    mode: int  # 0 fill, 1 stroke, 3 invisible
+    gid: int | None = None
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2
+
+
+@dataclass
+class Layout:
+    """What one page's redaction does to its lines of text."""
+
+    boxes: list[tuple[Box, str]] = field(default_factory=list)  # the boxes drawn, at their slot widths
+    erase: list[Box] = field(default_factory=list)  # what each box removes: its text's place and its own
+    redraw: list[tuple[Glyph, float]] = field(default_factory=list)  # kept glyphs to draw again, and their shift
+    lifted: list[Glyph] = field(default_factory=list)  # every glyph after a line's first box, kept or not
+    exact: int = 0
+
+    @classmethod
+    def plain(cls, boxes: list[tuple[Box, str]]) -> Layout:
+        """Boxes as they are (a whole page, a page without text)."""
+        return cls(boxes=list(boxes), erase=[b for b, _ in boxes])
+
+
+def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> Layout:
+    """The boxes widened to their slots and the glyphs to draw again (with
+    their shift) for one page."""
+    glyphs = page_glyphs(page)
+    layout = Layout()
+    if not glyphs:
+        return Layout.plain(boxes)
+    segments = _segments(glyphs)
+    widened: dict[int, Box] = {}
+    for segment in segments:
+        top, bottom = min(g.bbox[1] for g in segment), max(g.bbox[3] for g in segment)
+        left, right = segment[0].bbox[0], segment[-1].bbox[2]
+        near = [i for i, (box, _) in enumerate(boxes)
+                if box[1] <= bottom and box[3] >= top and box[0] <= right and box[2] >= left]
+        cutting = sorted((i for i in near if _cuts(boxes[i][0], segment)), key=lambda i: boxes[i][0][0])
+        if not cutting:
+            continue
+        inside = [g for g in segment if any(_inside(g, boxes[i][0]) for i in cutting)]
+        first_x0 = boxes[cutting[0]][0][0]
+        after = [g for g in segment if g.centre[0] > first_x0 and not any(_inside(g, b) for b, _ in boxes)]
+        em = median(g.size for g in inside) if inside else median(g.size for g in segment)
+        slots = {i: _slot(boxes[i][0], em) for i in cutting if _one_line(boxes[i][0], em)}
+        moved = _moved_boxes(boxes, cutting, slots)
+        shift = _shifts(after, boxes, slots)
+        members = set(segment)
+        others = [g for g in glyphs if g not in members]
+        if slots and not _room(page, list(moved.values()), after, shift, others):
+            layout.exact += len(slots)
+            moved, shift = {}, {g: 0.0 for g in after}
+        widened.update(moved)
+        layout.redraw.extend((g, shift[g]) for g in after)
+        layout.lifted.extend(g for g in segment if g.centre[0] > first_x0)
+    layout.boxes = [(widened.get(i, box), code) for i, (box, code) in enumerate(boxes)]
+    layout.erase = [_union(box, drawn) for (box, _), (drawn, _) in zip(boxes, layout.boxes, strict=True)]
+    return layout
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def page_glyphs(page: pymupdf.Page) -> list[Glyph]:
+    """Every horizontal glyph of the page with its font, size and colour."""
+    out = []
+    for span in page.get_texttrace():
+        if span.get("wmode") or tuple(round(v, 3) for v in span["dir"]) != (1.0, 0.0) or span["type"] == 2:
+            continue
+        for unicode, gid, origin, bbox in span["chars"]:
+            out.append(Glyph(chr(unicode), tuple(origin), tuple(bbox), span["font"], float(span["size"]),
+                             tuple(span["color"] or (0.0,)), float(span["opacity"]), int(span["type"]), gid))
+    return out
+
+
+def lift(page: pymupdf.Page, glyphs: list[Glyph]) -> None:
+    """Remove every glyph after the first box of each line (text only: no
+    pixel or line art under them), all in one pass before the boxes: nothing
+    is left after a removed glyph on its line for MuPDF to slide. One thin
+    strip through the middle of each run of glyphs on a baseline (an
+    annotation per glyph costs MuPDF quadratic time)."""
+    if not glyphs:
+        return
+    for strip in _strips(glyphs):
+        page.add_redact_annot(pymupdf.Rect(strip), fill=False, cross_out=False)
+    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
+                          text=pymupdf.PDF_REDACT_TEXT_REMOVE)
+
+
+def _strips(glyphs: list[Glyph]) -> list[Box]:
+    """Thin boxes through the centres of the glyphs, one per run on a baseline."""
+    out = []
+    for run in _segments(list(glyphs)):
+        xs = [g.centre[0] for g in run]
+        cy = median(g.centre[1] for g in run)
+        out.append((min(xs) - 0.2, cy - 0.2, max(xs) + 0.2, cy + 0.2))
+    return out
+
+
+def redraw(page: pymupdf.Page, glyphs: list[tuple[Glyph, float]]) -> None:
+    """Draw the lifted glyphs again at their origins moved right by their
+    shift: in the page's own font resource with the glyph's own code where
+    that can be told (a CID font with identity mapping, a simple font with a
+    standard encoding), checked by reading the page back; else through a
+    TextWriter in the embedded font, or a base-14 font of the same kind."""
+    drawn = [(g, dx) for g, dx in glyphs if not g.char.isspace()]
+    if not drawn:
+        return
+    fonts = _FontBook(page)
+    direct = [(g, dx, code) for g, dx in drawn if g.opacity >= 1 and (code := fonts.code(g)) is not None]
+    _emit(page, direct)
+    missing = _not_read_back(page, [(g, dx) for g, dx, _ in direct])
+    if missing:
+        lift(page, [_moved(g, dx) for g, dx in missing])
+    indirect = [(g, dx) for g, dx in drawn if g.opacity < 1 or fonts.code(g) is None] + missing
+    writers: dict[tuple[Any, ...], pymupdf.TextWriter] = {}
+    for g, dx in indirect:
+        font = fonts.font_for(g.font, g.char)
+        key = (g.color, g.opacity, g.mode)
+        writer = writers.setdefault(key, pymupdf.TextWriter(page.rect, opacity=g.opacity, color=_rgb(g.color)))
+        writer.append((g.origin[0] + dx, g.origin[1]), g.char, font=font, fontsize=g.size)
+    for (_, _, mode), writer in writers.items():
+        writer.write_text(page, render_mode=mode if mode in (0, 1, 3) else 0)
+
+
+def _emit(page: pymupdf.Page, glyphs: list[tuple[Glyph, float, tuple[str, bytes]]]) -> None:
+    """One content stream of text objects, a glyph each, in the page's fonts."""
+    if not glyphs:
+        return
+    shape = page.new_shape()
+    ops = []
+    for g, dx, (resource, code) in glyphs:
+        r, gr, b = _rgb(g.color)
+        paint = f"{r:.3f} {gr:.3f} {b:.3f} RG" if g.mode == 1 else f"{r:.3f} {gr:.3f} {b:.3f} rg"
+        x, y = g.origin[0] + dx + shape.x, shape.height - g.origin[1] - shape.y
+        ops.append(f"BT {paint} {g.mode if g.mode in (0, 1, 3) else 0} Tr /{resource} {g.size:.3f} Tf "
+                   f"1 0 0 1 {x:.3f} {y:.3f} Tm <{code.hex()}> Tj ET")
+    shape.text_cont = "\nq\n" + "\n".join(ops) + "\nQ\n"
+    shape.commit()
+
+
+def _not_read_back(page: pymupdf.Page, glyphs: list[tuple[Glyph, float]]) -> list[tuple[Glyph, float]]:
+    """The glyphs that the page, read again, does not show where they were drawn."""
+    if not glyphs:
+        return []
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for g in page_glyphs(page):
+        seen.setdefault(g.char, []).append(g.origin)
+
+    def found(g: Glyph, dx: float) -> bool:
+        x, y = g.origin[0] + dx, g.origin[1]
+        return any(abs(x - sx) < 0.3 and abs(y - sy) < 0.3 for sx, sy in seen.get(g.char, ()))
+
+    return [(g, dx) for g, dx in glyphs if not found(g, dx)]
+
+
+def _moved(g: Glyph, dx: float) -> Glyph:
+    x0, y0, x1, y1 = g.bbox
+    return Glyph(g.char, (g.origin[0] + dx, g.origin[1]), (x0 + dx, y0, x1 + dx, y1), g.font, g.size, g.color,
+                 g.opacity, g.mode, g.gid)
+
+
+class _FontBook:
+    """The page's own fonts: their resource names and how a glyph is coded
+    in them, and, loaded once, their embedded programs, with a base-14
+    stand-in for a glyph an embedded (often subset) font does not map."""
+
+    SIMPLE = {"WinAnsiEncoding": "cp1252", "MacRomanEncoding": "mac_roman"}
+
+    def __init__(self, page: pymupdf.Page) -> None:
+        self.page = page
+        self.by_name: dict[str, pymupdf.Font | None] = {}
+        self.coding: dict[str, tuple[str, str] | None] = {}
+        self.fonts = [f for f in page.get_fonts(full=True) if f[6] == 0]  # page-level resources
+
+    def code(self, g: Glyph) -> tuple[str, bytes] | None:
+        """(resource name, the glyph's code) in the page's own font, if known."""
+        if g.font not in self.coding:
+            self.coding[g.font] = self._coding(g.font)
+        coding = self.coding[g.font]
+        if coding is None:
+            return None
+        resource, how = coding
+        if how == "identity":
+            gid = self._gid(g)
+            return (resource, gid.to_bytes(2, "big")) if gid is not None else None
+        try:
+            return resource, g.char.encode(how)
+        except UnicodeEncodeError:
+            return None
+
+    def _gid(self, g: Glyph) -> int | None:
+        return g.gid if g.gid is not None and 0 < g.gid < 65536 else None
+
+    def _coding(self, name: str) -> tuple[str, str] | None:
+        wanted = name.split("+", 1)[-1]
+        doc = self.page.parent
+        for xref, _ext, kind, basefont, resource, encoding, _ref in self.fonts:
+            if basefont.split("+", 1)[-1] != wanted:
+                continue
+            if kind == "Type0" and encoding == "Identity-H":
+                descendant = doc.xref_get_key(xref, "DescendantFonts")[1].strip("[] ").split(" ")[0]
+                if not descendant.isdigit():
+                    return None
+                sub = doc.xref_get_key(int(descendant), "Subtype")[1]
+                mapping = doc.xref_get_key(int(descendant), "CIDToGIDMap")
+                if sub == "/CIDFontType2" and mapping[0] in ("null", "name") and mapping[1] in ("null", "/Identity"):
+                    return resource, "identity"
+                return None
+            if kind in ("Type1", "TrueType", "MMType1") and encoding in self.SIMPLE:
+                if doc.xref_get_key(xref, "Encoding")[0] == "xref":  # a Differences array may recode
+                    return None
+                return resource, self.SIMPLE[encoding]
+            return None
+        return None
+
+    def font_for(self, name: str, char: str) -> pymupdf.Font:
+        font = self._embedded(name)
+        if font is not None and font.has_glyph(ord(char)):
+            return font
+        return _base14(name)
+
+    def _embedded(self, name: str) -> pymupdf.Font | None:
+        if name not in self.by_name:
+            self.by_name[name] = None
+            wanted = name.split("+", 1)[-1]
+            for xref, _ext, _type, basefont, _ref, _enc, _referencer in self.fonts:
+                if basefont.split("+", 1)[-1] != wanted:
+                    continue
+                try:
+                    _base, _e, _t, buffer = self.page.parent.extract_font(xref)
+                    if buffer:
+                        self.by_name[name] = pymupdf.Font(fontbuffer=buffer)
+                except (RuntimeError, ValueError):
+                    pass
+                break
+        return self.by_name[name]
+
+
+def _base14(name: str) -> pymupdf.Font:
+    key = name.split("+", 1)[-1].casefold().replace(" ", "")
+    family = next((code for prefix, code in BASE14.items() if key.startswith(prefix)), None)
+    if family is None:
+        family = "tiro" if "serif" in key and "sans" not in key else "helv"
+    bold, italic = "bold" in key, "italic" in key or "oblique" in key
+    if family in ("helv", "tiro", "cour") and (bold or italic):
+        suffix = {"helv": ("hebo", "heit", "hebi"), "tiro": ("tibo", "tiit", "tibi"),
+                  "cour": ("cobo", "coit", "cobi")}[family]
+        family = suffix[2] if bold and italic else suffix[0] if bold else suffix[1]
+    return pymupdf.Font(family)
+
+
+def _rgb(color: tuple[float, ...]) -> tuple[float, float, float]:
+    if len(color) == 3:
+        return (color[0], color[1], color[2])
+    if len(color) == 4:  # CMYK
+        c, m, y, k = color
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return (color[0], color[0], color[0]) if color else (0.0, 0.0, 0.0)
+
+
+def _segments(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs grouped by baseline, and split into columns at wide gaps."""
+    by_line: dict[float, list[Glyph]] = {}
+    for g in glyphs:
+        by_line.setdefault(round(g.origin[1] * 2) / 2, []).append(g)
+    out = []
+    for line in by_line.values():
+        line.sort(key=lambda g: g.origin[0])
+        current = [line[0]]
+        for prev, g in zip(line, line[1:], strict=False):
+            if g.bbox[0] - prev.bbox[2] > COLUMN_GAP_EMS * max(g.size, prev.size):
+                out.append(current)
+                current = []
+            current.append(g)
+        out.append(current)
+    return out
+
+
+def _inside(g: Glyph, box: Box) -> bool:
+    cx, cy = g.centre
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _cuts(box: Box, segment: list[Glyph]) -> bool:
+    return any(_inside(g, box) for g in segment)
+
+
+def _one_line(box: Box, em: float) -> bool:
+    """A box over one line of text, not an area or a page."""
+    return box[3] - box[1] <= 2.2 * em
+
+
+def _slot(box: Box, em: float) -> float:
+    width = box[2] - box[0]
+    return next((s * em for s in SLOT_EMS if s * em >= width), width)
+
+
+def _shifts(after: list[Glyph], boxes: list[tuple[Box, str]], slots: dict[int, float]) -> dict[Glyph, float]:
+    """How far right each kept glyph moves: the widening of the boxes before it."""
+    widening = [(boxes[i][0][0], width - (boxes[i][0][2] - boxes[i][0][0])) for i, width in slots.items()]
+    return {g: sum(extra for x0, extra in widening if x0 < g.centre[0]) for g in after}
+
+
+def _moved_boxes(boxes: list[tuple[Box, str]], cutting: list[int], slots: dict[int, float]) -> dict[int, Box]:
+    """Each box of one line at its slot width, moved right by the widening of
+    the boxes before it on the line."""
+    out, extra = {}, 0.0
+    for i in cutting:
+        x0, y0, x1, y1 = boxes[i][0]
+        width = slots.get(i, x1 - x0)
+        out[i] = (x0 + extra, y0, x0 + extra + width, y1)
+        extra += width - (x1 - x0)
+    return out
+
+
+def _room(page: pymupdf.Page, moved: list[Box], after: list[Glyph], shift: dict[Glyph, float],
+          others: list[Glyph]) -> bool:
+    """The widened boxes and the moved glyphs stay on the page and clear of
+    every other glyph (another line, another column)."""
+    right = page.rect.x1 - MARGIN
+    areas = list(moved)
+    for g in after:
+        x0, y0, x1, y1 = g.bbox
+        areas.append((x0 + shift[g], y0, x1 + shift[g], y1))
+    if any(a[2] > right for a in areas):
+        return False
+    top, bottom = min(a[1] for a in areas), max(a[3] for a in areas)
+    for o in others:
+        if not top <= o.centre[1] <= bottom:
+            continue
+        ox, oy = o.centre
+        if any(a[0] <= ox <= a[2] and a[1] <= oy <= a[3] for a in areas):
+            return False
+    return True

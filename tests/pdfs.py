@@ -192,3 +192,26 @@ def policy_folder(folder: Path, documents: int, pages: int) -> list[Path]:
         doc.close()
         paths.append(path)
     return paths
+
+
+def drawn_apart_pdf(path: Path, name: str, phone: str) -> Path:
+    """A name letter-spaced in one TJ array (a kerning number after every
+    glyph) and a phone number drawn one glyph per text object, right to left."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "Statement of the officer in the case.", fontname="helv", fontsize=11)
+    spaced = " ".join(f"({c})-400" for c in name)
+    x, placed = 72.0, []
+    for c in phone:
+        placed.append((c, x))
+        x += pymupdf.get_text_length(c, fontname="helv", fontsize=11)
+    reversed_ops = " ".join(f"BT /helv 11 Tf 1 0 0 1 {x:.2f} 682 Tm ({c}) Tj ET" for c, x in reversed(placed))
+    content = f"q BT /helv 11 Tf 1 0 0 1 72 722 Tm [{spaced}] TJ ET {reversed_ops} Q"
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<<>>")
+    doc.update_stream(xref, content.encode("latin-1"))
+    contents = " ".join(f"{c} 0 R" for c in [*page.get_contents(), xref])
+    doc.xref_set_key(page.xref, "Contents", f"[{contents}]")
+    doc.save(path)
+    doc.close()
+    return path

@@ -146,3 +146,28 @@ def test_exemption_code_printed_in_box(tmp_path: Path, settings, code: str) -> N
     assert code in pymupdf.open(out)[0].get_text()
     assert outcome.applied.count_by_exemption() == {code: 1}
     assert expectations(outcome.applied)[0].text == NAME
+
+
+def test_letter_spaced_and_reversed_text_is_read_redacted_and_verified(tmp_path: Path, settings, scanner) -> None:
+    from tests.pdfs import drawn_apart_pdf
+
+    src = drawn_apart_pdf(tmp_path / "in.pdf", "Orla Penhallow", "01632 960412")
+    found = {(f.type, f.text) for f in scanner.scan_file(src).findings}
+    assert ("PERSON", "Orla Penhallow") in found and ("PHONE", "01632 960412") in found
+    # verification sees them too, whatever their spacing and order
+    report = verify_pdf(src, [Expectation("Orla Penhallow", "PERSON"), Expectation("01632 960412", "PHONE")])
+    detail = " ".join(c.detail for c in report.failures())
+    assert not report.ok and "Orla Penhallow" in detail and "01632 960412" in detail
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, _plan("Orla Penhallow", "01632 960412"), out, tmp_path / "work", settings)
+    assert outcome.ok, outcome.report.failures()
+    text = "".join(pymupdf.open(out)[0].get_text().split())
+    assert "Penhallow" not in text and "960412" not in text and "214069" not in text
+    assert "Statement" in text
+
+
+def test_verification_reads_a_name_spaced_out_with_real_spaces(tmp_path: Path) -> None:
+    src = text_pdf(tmp_path / "in.pdf", ["Contact O r l a  P e n h a l l o w today.", "Brian Kent signed."])
+    report = verify_pdf(src, [Expectation("Orla Penhallow", "PERSON")])
+    assert not report.ok and "spaced out" in " ".join(c.detail for c in report.failures())
+    assert verify_pdf(src, [Expectation("Ian Kent", "PERSON")]).ok  # not across another name's words

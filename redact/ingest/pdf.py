@@ -16,6 +16,7 @@ from redact.exceptions import BadInputError, EncryptedError, TooLargeError
 from redact.geometry import Box
 from redact.ingest import check_size
 from redact.ingest.ocr import OcrEngine, ocr_page_text
+from redact.ingest.visual import visual_lines
 from redact.models import PageText
 
 TEXT_FLAGS = (
@@ -75,14 +76,11 @@ def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
     raw = page.get_text("rawdict", flags=TEXT_FLAGS)
     chars: list[str] = []
     boxes: list[Box | None] = []
-    for block in raw.get("blocks", []):
-        if block.get("type") != 0:
-            continue
-        for line in block["lines"]:
-            for span in line["spans"]:
-                glyphs = [ch for ch in span["chars"] if ch["c"]]
-                chars.extend(ch["c"][0] for ch in glyphs)  # one character per glyph (boxes stay aligned)
-                boxes.extend(tuple(ch["bbox"]) for ch in glyphs)
+    # in visual order, letter spacing closed up (redact/ingest/visual.py); one character per glyph
+    for block in visual_lines(raw):
+        for line in block:
+            chars.extend(c.c for c in line)
+            boxes.extend(c.box for c in line)
             chars.append("\n")
             boxes.append(None)
         chars.append("\n")

@@ -80,6 +80,18 @@ def _pattern(etype: str, text: str) -> re.Pattern[str]:
     return needle_pattern(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _spaced_pattern(text: str) -> re.Pattern[str] | None:
+    """The string with any whitespace between any two of its characters
+    ('o r l a p e n h a l l o w'), bounded by non-word characters so a
+    name is not found across the words of another ('brian kent' is not
+    'ian kent')."""
+    squeezed = normalise(text).replace(" ", "")
+    if len(squeezed) < OCR_MIN_LEN:
+        return None
+    return re.compile(r"(?<!\w)" + r"\s*".join(re.escape(c) for c in squeezed) + r"(?!\w)")
+
+
 def _check_text(texts: list[PageText], expectations: list[Expectation], report: VerifyReport, ocr: bool) -> None:
     """Extracted text, and text read again by OCR from the images."""
     problems = []
@@ -100,6 +112,8 @@ def _check_text(texts: list[PageText], expectations: list[Expectation], report: 
                 continue
             if pattern.search(text):
                 problems.append(f"page {number}: {exp.type} {exp.text!r} still in the text")
+            elif (spaced := _spaced_pattern(exp.text)) is not None and spaced.search(text):
+                problems.append(f"page {number}: {exp.type} {exp.text!r} still in the text, spaced out")
     report.add("text", problems, f"{len(compiled)} string(s) absent from extracted text"
                + (" and OCR of images" if ocr else ""))
 

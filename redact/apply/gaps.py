@@ -22,6 +22,7 @@ them, else in the base-14 font of their kind.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -52,10 +53,10 @@ class Glyph:
     opacity: float
     mode: int  # 0 fill, 1 stroke, 3 invisible
     gid: int | None = None
+    centre: tuple[float, float] = field(init=False, compare=False)
 
-    @property
-    def centre(self) -> tuple[float, float]:
-        return (self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "centre", ((self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2))
 
 
 @dataclass
@@ -77,13 +78,16 @@ class Layout:
 def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> Layout:
     """The boxes widened to their slots and the glyphs to draw again (with
     their shift) for one page."""
-    glyphs = page_glyphs(page)
+    glyphs = page_glyphs(page, [b for b, _ in boxes])
     layout = Layout()
     if not glyphs:
         return Layout.plain(boxes)
     segments = _segments(glyphs)
+    # every glyph by the height of its centre, to find the others near a line quickly
+    rows = sorted((g.centre[1], g.centre[0], n) for n, segment in enumerate(segments) for g in segment)
+    heights = [r[0] for r in rows]
     widened: dict[int, Box] = {}
-    for segment in segments:
+    for n, segment in enumerate(segments):
         top, bottom = min(g.bbox[1] for g in segment), max(g.bbox[3] for g in segment)
         left, right = segment[0].bbox[0], segment[-1].bbox[2]
         near = [i for i, (box, _) in enumerate(boxes)
@@ -93,18 +97,16 @@ def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> Layout:
             continue
         inside = [g for g in segment if any(_inside(g, boxes[i][0]) for i in cutting)]
         first_x0 = boxes[cutting[0]][0][0]
-        after = [g for g in segment if g.centre[0] > first_x0 and not any(_inside(g, b) for b, _ in boxes)]
+        after = [g for g in segment if g.centre[0] > first_x0 and not any(_inside(g, boxes[i][0]) for i in near)]
         em = median(g.size for g in inside) if inside else median(g.size for g in segment)
         slots = {i: _slot(boxes[i][0], em) for i in cutting if _one_line(boxes[i][0], em)}
         moved = _moved_boxes(boxes, cutting, slots)
         shift = _shifts(after, boxes, slots)
-        members = set(segment)
-        others = [g for g in glyphs if g not in members]
-        if slots and not _room(page, list(moved.values()), after, shift, others):
+        if slots and not _room(page, list(moved.values()), after, shift, rows, heights, n):
             layout.exact += len(slots)
-            moved, shift = {}, {g: 0.0 for g in after}
+            moved, shift = {}, [0.0] * len(after)
         widened.update(moved)
-        layout.redraw.extend((g, shift[g]) for g in after)
+        layout.redraw.extend(zip(after, shift, strict=True))
         layout.lifted.extend(g for g in segment if g.centre[0] > first_x0)
     layout.boxes = [(widened.get(i, box), code) for i, (box, code) in enumerate(boxes)]
     layout.erase = [_union(box, drawn) for (box, _), (drawn, _) in zip(boxes, layout.boxes, strict=True)]
@@ -115,11 +117,14 @@ def _union(a: Box, b: Box) -> Box:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
-def page_glyphs(page: pymupdf.Page) -> list[Glyph]:
-    """Every horizontal glyph of the page with its font, size and colour."""
+def page_glyphs(page: pymupdf.Page, near: list[Box] | None = None) -> list[Glyph]:
+    """Every horizontal glyph of the page with its font, size and colour
+    (with ``near``: of the spans level with one of these boxes)."""
     out = []
     for span in page.get_texttrace():
         if span.get("wmode") or tuple(round(v, 3) for v in span["dir"]) != (1.0, 0.0) or span["type"] == 2:
+            continue
+        if near is not None and not any(b[1] <= span["bbox"][3] and b[3] >= span["bbox"][1] for b in near):
             continue
         for unicode, gid, origin, bbox in span["chars"]:
             out.append(Glyph(chr(unicode), tuple(origin), tuple(bbox), span["font"], float(span["size"]),
@@ -151,19 +156,24 @@ def _strips(glyphs: list[Glyph]) -> list[Box]:
     return out
 
 
-def redraw(page: pymupdf.Page, glyphs: list[tuple[Glyph, float]]) -> None:
+def redraw(page: pymupdf.Page, glyphs: list[tuple[Glyph, float]], trusted: set[str]) -> None:
     """Draw the lifted glyphs again at their origins moved right by their
     shift: in the page's own font resource with the glyph's own code where
     that can be told (a CID font with identity mapping, a simple font with a
-    standard encoding), checked by reading the page back; else through a
-    TextWriter in the embedded font, or a base-14 font of the same kind."""
+    standard encoding), checked by reading the page back until the font has
+    shown to code right in this document (``trusted``, shared by its pages);
+    else through a TextWriter in the embedded font, or a base-14 font of the
+    same kind."""
     drawn = [(g, dx) for g, dx in glyphs if not g.char.isspace()]
     if not drawn:
         return
     fonts = _FontBook(page)
     direct = [(g, dx, code) for g, dx in drawn if g.opacity >= 1 and (code := fonts.code(g)) is not None]
     _emit(page, direct)
-    missing = _not_read_back(page, [(g, dx) for g, dx, _ in direct])
+    # read back the glyphs of the fonts this document has not yet shown to code right
+    unproven = [(g, dx) for g, dx, _ in direct if g.font not in trusted]
+    missing = _not_read_back(page, unproven)
+    trusted.update({g.font for g, _ in unproven} - {g.font for g, _ in missing})
     if missing:
         lift(page, [_moved(g, dx) for g, dx in missing])
     indirect = [(g, dx) for g, dx in drawn if g.opacity < 1 or fonts.code(g) is None] + missing
@@ -350,10 +360,10 @@ def _slot(box: Box, em: float) -> float:
     return next((s * em for s in SLOT_EMS if s * em >= width), width)
 
 
-def _shifts(after: list[Glyph], boxes: list[tuple[Box, str]], slots: dict[int, float]) -> dict[Glyph, float]:
+def _shifts(after: list[Glyph], boxes: list[tuple[Box, str]], slots: dict[int, float]) -> list[float]:
     """How far right each kept glyph moves: the widening of the boxes before it."""
     widening = [(boxes[i][0][0], width - (boxes[i][0][2] - boxes[i][0][0])) for i, width in slots.items()]
-    return {g: sum(extra for x0, extra in widening if x0 < g.centre[0]) for g in after}
+    return [sum(extra for x0, extra in widening if x0 < g.centre[0]) for g in after]
 
 
 def _moved_boxes(boxes: list[tuple[Box, str]], cutting: list[int], slots: dict[int, float]) -> dict[int, Box]:
@@ -368,22 +378,17 @@ def _moved_boxes(boxes: list[tuple[Box, str]], cutting: list[int], slots: dict[i
     return out
 
 
-def _room(page: pymupdf.Page, moved: list[Box], after: list[Glyph], shift: dict[Glyph, float],
-          others: list[Glyph]) -> bool:
+def _room(page: pymupdf.Page, moved: list[Box], after: list[Glyph], shift: list[float],
+          rows: list[tuple[float, float, int]], heights: list[float], segment: int) -> bool:
     """The widened boxes and the moved glyphs stay on the page and clear of
     every other glyph (another line, another column)."""
     right = page.rect.x1 - MARGIN
     areas = list(moved)
-    for g in after:
-        x0, y0, x1, y1 = g.bbox
-        areas.append((x0 + shift[g], y0, x1 + shift[g], y1))
+    areas += [(g.bbox[0] + dx, g.bbox[1], g.bbox[2] + dx, g.bbox[3]) for g, dx in zip(after, shift, strict=True)]
     if any(a[2] > right for a in areas):
         return False
     top, bottom = min(a[1] for a in areas), max(a[3] for a in areas)
-    for o in others:
-        if not top <= o.centre[1] <= bottom:
-            continue
-        ox, oy = o.centre
-        if any(a[0] <= ox <= a[2] and a[1] <= oy <= a[3] for a in areas):
+    for cy, cx, other in rows[bisect_left(heights, top):bisect_right(heights, bottom)]:
+        if other != segment and any(a[0] <= cx <= a[2] and a[1] <= cy <= a[3] for a in areas):
             return False
     return True

@@ -41,6 +41,7 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
     cache = cache or PageCache(doc, ocr=ocr)
     targets = TargetIndex(plan.strings)
     regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
+    trusted: set[str] = set()  # fonts whose redrawn glyphs read back right
     for page in doc:
         number = page.number + 1
         boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
@@ -58,7 +59,7 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
             graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
-        redraw(page, layout.redraw)
+        redraw(page, layout.redraw, trusted)
         _fill_boxes(page, [b for b, _ in boxes])
         if label:
             _draw_labels(page, boxes)

@@ -80,7 +80,7 @@ def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
     for block in visual_lines(raw):
         for line in block:
             chars.extend(c.c for c in line)
-            boxes.extend(c.box for c in line)
+            boxes.extend((c.box[0], c.box[1], c.box[2], c.box[3]) for c in line)
             chars.append("\n")
             boxes.append(None)
         chars.append("\n")

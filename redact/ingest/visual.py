@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from redact.geometry import Box
 
@@ -28,8 +28,7 @@ MIN_SPACED_RUN = 4  # one-letter tokens in a row before made-up spaces count as 
 WORD_GAP_RATIO = 1.8  # a gap this much wider than the run's letter gaps is a word gap
 
 
-@dataclass
-class Char:
+class Char(NamedTuple):
     """One character of a line with its box."""
 
     c: str
@@ -53,7 +52,7 @@ def visual_lines(raw: dict[str, Any]) -> list[list[list[Char]]]:
     text_blocks = [b for b in raw.get("blocks", []) if b.get("type") == 0]
     for index, block in enumerate(text_blocks):
         for line in block["lines"]:
-            chars = [Char(ch["c"][0], tuple(ch["bbox"]), bool(ch.get("synthetic")), float(span["size"]))
+            chars = [Char(ch["c"][0], ch["bbox"], ch.get("synthetic", False), span["size"])
                      for span in line["spans"] for ch in span["chars"] if ch["c"]]
             if not chars:
                 continue

@@ -11,6 +11,21 @@ EntityType = Literal["PERSON", "EMAIL", "PHONE"]
 ENTITY_TYPES: tuple[str, ...] = ("PERSON", "EMAIL", "PHONE")
 
 
+@dataclass(frozen=True)
+class TextSpan:
+    """How a run of a page's characters is drawn: font, size, colour
+    (sRGB), opacity (0-255), MuPDF's character flags (16 filled, 32
+    stroked; neither: invisible), baseline and whether it runs left to right."""
+
+    font: str
+    size: float
+    color: int
+    alpha: int
+    flags: int
+    baseline: float
+    horizontal: bool
+
+
 @dataclass
 class PageText:
     """The text of one page (or one whole text file) with a box per character.
@@ -24,6 +39,9 @@ class PageText:
     boxes: list[Box | None] = field(default_factory=list)
     ocr_confidence: float | None = None  # lowest OCR line confidence; None = no OCR text
     ocr_from: int | None = None  # text[ocr_from:] was read by OCR from images
+    # the text span each character was drawn in (an index into ``spans``; None for breaks and OCR)
+    span_of: list[int | None] = field(default_factory=list)
+    spans: list[TextSpan] = field(default_factory=list)
 
     def span_boxes(self, start: int, end: int) -> list[Box]:
         """The character boxes of ``text[start:end]``."""

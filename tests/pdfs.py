@@ -215,3 +215,30 @@ def drawn_apart_pdf(path: Path, name: str, phone: str) -> Path:
     doc.save(path)
     doc.close()
     return path
+
+
+def hidden_places_pdf(path: Path, name: str) -> Path:
+    """The name shown once in the body, and hidden: drawn below the crop box,
+    as a marked-content /ActualText, and as a figure's /Alt in the structure
+    tree and in its marked content."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), f"Report prepared by {name} for the panel.", fontname="helv", fontsize=11)
+    page.insert_text((72, 120), "The panel met on Monday.", fontname="helv", fontsize=11)
+    page.insert_text((72, 830), f"Draft note: ask {name}", fontname="helv", fontsize=11)  # below the crop box
+    marked = (f"q /Span <</ActualText ({name})>> BDC BT /helv 11 Tf 1 0 0 1 72 650 Tm (Signed) Tj ET EMC "
+              f"/Figure <</Alt (Photograph of {name})>> BDC 0 0 1 rg 72 560 40 30 re f EMC Q")
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<<>>")
+    doc.update_stream(xref, marked.encode("latin-1"))
+    contents = " ".join(f"{c} 0 R" for c in [*page.get_contents(), xref])
+    doc.xref_set_key(page.xref, "Contents", f"[{contents}]")
+    element = doc.get_new_xref()
+    doc.update_object(element, f"<</Type/StructElem/S/Figure/Alt(Photograph of {name})/Pg {page.xref} 0 R>>")
+    root = doc.get_new_xref()
+    doc.update_object(root, f"<</Type/StructTreeRoot/K [{element} 0 R]>>")
+    doc.xref_set_key(doc.pdf_catalog(), "StructTreeRoot", f"{root} 0 R")
+    page.set_cropbox(pymupdf.Rect(0, 0, 595, 800))  # the last line falls outside
+    doc.save(path)
+    doc.close()
+    return path

@@ -171,3 +171,22 @@ def test_verification_reads_a_name_spaced_out_with_real_spaces(tmp_path: Path) -
     report = verify_pdf(src, [Expectation("Orla Penhallow", "PERSON")])
     assert not report.ok and "spaced out" in " ".join(c.detail for c in report.failures())
     assert verify_pdf(src, [Expectation("Ian Kent", "PERSON")]).ok  # not across another name's words
+
+
+def test_hidden_places_are_cleaned_not_refused(tmp_path: Path, settings) -> None:
+    from tests.pdfs import hidden_places_pdf
+
+    src = hidden_places_pdf(tmp_path / "in.pdf", "Orla Penhallow")
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, _plan("Orla Penhallow"), out, tmp_path / "work", settings)
+    assert outcome.ok, outcome.report.failures()
+    raw = out.read_bytes()
+    doc = pymupdf.open(out)
+    for xref in range(1, doc.xref_length()):
+        assert "Penhallow" not in doc.xref_object(xref)
+        if doc.xref_is_stream(xref):
+            assert b"Penhallow" not in (doc.xref_stream(xref) or b"")
+    assert b"Penhallow" not in raw
+    page = doc[0]
+    assert "The panel met on Monday." in page.get_text() and page.cropbox.y1 - page.cropbox.y0 == 800
+    assert any("crop box" in n for n in outcome.summary()["notes"])

@@ -22,14 +22,17 @@ them, else in the base-14 font of their kind.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+import numpy as np
 import pymupdf
 
 from redact.geometry import Box
+from redact.models import PageText
 
 # box widths, in ems of the line's font size: 3 to 30 letters of a name take one of four
 SLOT_EMS = (4.0, 8.0, 16.0, 32.0)
@@ -40,23 +43,16 @@ BASE14 = {"helvetica": "helv", "arial": "helv", "times": "tiro", "courier": "cou
           "zapfdingbats": "zadb"}
 
 
-@dataclass(frozen=True)
 class Glyph:
     """One drawn character, as MuPDF's text trace reports it."""
 
-    char: str
-    origin: tuple[float, float]
-    bbox: Box
-    font: str
-    size: float
-    color: tuple[float, ...]
-    opacity: float
-    mode: int  # 0 fill, 1 stroke, 3 invisible
-    gid: int | None = None
-    centre: tuple[float, float] = field(init=False, compare=False)
+    __slots__ = ("char", "origin", "bbox", "font", "size", "color", "opacity", "mode", "gid", "centre")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "centre", ((self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2))
+    def __init__(self, char: str, origin: tuple[float, float], bbox: Box, font: str, size: float,
+                 color: tuple[float, ...], opacity: float, mode: int, gid: int | None = None) -> None:
+        self.char, self.origin, self.bbox, self.font, self.size = char, origin, bbox, font, size
+        self.color, self.opacity, self.mode, self.gid = color, opacity, mode, gid  # mode: 0 fill, 1 stroke, 3 none
+        self.centre = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
 
 
 @dataclass
@@ -75,9 +71,12 @@ class Layout:
         return cls(boxes=list(boxes), erase=[b for b, _ in boxes])
 
 
-def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> Layout:
+def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: PageText | None = None) -> Layout:
     """The boxes widened to their slots and the glyphs to draw again (with
-    their shift) for one page."""
+    their shift) for one page, from its text as read for detection (``pt``)
+    or, without it, from MuPDF's text trace."""
+    if pt is not None and pt.spans:
+        return _layout_from_text(page, boxes, pt)
     glyphs = page_glyphs(page, [b for b, _ in boxes])
     layout = Layout()
     if not glyphs:
@@ -117,18 +116,92 @@ def _union(a: Box, b: Box) -> Box:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
+def _layout_from_text(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: PageText) -> Layout:
+    """``plan_layout`` on the page's text as read for detection: its lines
+    (already in visual order, a column each), looked at only where a box
+    cuts them; every other glyph only as a point for the room check."""
+    limit = pt.ocr_from if pt.ocr_from is not None else len(pt.text)
+    index = [i for i in range(limit) if pt.boxes[i] is not None and pt.span_of[i] is not None]
+    if not index:
+        return Layout.plain(boxes)
+    xy = np.array([pt.boxes[i] for i in index], dtype=float)
+    cx, cy = (xy[:, 0] + xy[:, 2]) / 2, (xy[:, 1] + xy[:, 3]) / 2
+    breaks = [k for k, c in enumerate(pt.text[:limit]) if c == "\n"]
+    line_of = np.searchsorted(np.array(breaks, dtype=int), np.array(index, dtype=int))
+    by_line: dict[int, list[int]] = {}
+    for b, (box, _) in enumerate(boxes):
+        inside = np.flatnonzero((cx >= box[0]) & (cx <= box[2]) & (cy >= box[1]) & (cy <= box[3]))
+        for line in set(line_of[inside].tolist()):
+            by_line.setdefault(line, []).append(b)
+    layout = Layout()
+    widened: dict[int, Box] = {}
+    for line, cutting in by_line.items():
+        members = np.flatnonzero(line_of == line)
+        if not pt.spans[pt.span_of[index[members[0]]]].horizontal:
+            continue
+        cutting = sorted(set(cutting), key=lambda b: boxes[b][0][0])
+        first_x0 = boxes[cutting[0]][0][0]
+        in_box = np.zeros(len(members), dtype=bool)
+        for b in cutting:
+            x0, y0, x1, y1 = boxes[b][0]
+            in_box |= (cx[members] >= x0) & (cx[members] <= x1) & (cy[members] >= y0) & (cy[members] <= y1)
+        right = cx[members] > first_x0
+        sizes = [pt.spans[pt.span_of[index[m]]].size for m in members[in_box]]
+        em = median(sizes) if sizes else pt.spans[pt.span_of[index[members[0]]]].size
+        lifted = [_glyph(pt, index[m]) for m in members[right]]
+        after = [g for g, inside in zip(lifted, in_box[right], strict=True) if not inside]
+        slots = {b: _slot(boxes[b][0], em) for b in cutting if _one_line(boxes[b][0], em)}
+        moved = _moved_boxes(boxes, cutting, slots)
+        shift = _shifts(after, boxes, slots)
+        if slots and not _room_points(page, list(moved.values()), after, shift, cx, cy, line_of != line):
+            layout.exact += len(slots)
+            moved, shift = {}, [0.0] * len(after)
+        widened.update(moved)
+        layout.redraw.extend(zip(after, shift, strict=True))
+        layout.lifted.extend(lifted)
+    layout.boxes = [(widened.get(i, box), code) for i, (box, code) in enumerate(boxes)]
+    layout.erase = [_union(box, drawn) for (box, _), (drawn, _) in zip(boxes, layout.boxes, strict=True)]
+    return layout
+
+
+def _glyph(pt: PageText, i: int) -> Glyph:
+    """Character ``i`` of the page text as a glyph of its span."""
+    box, sid = pt.boxes[i], pt.span_of[i]
+    assert box is not None and sid is not None  # only characters drawn in a span are asked for
+    span = pt.spans[sid]
+    mode = 3 if not span.flags & 48 else (0 if span.flags & 16 else 1)
+    color = span.color
+    rgb = ((color >> 16 & 255) / 255, (color >> 8 & 255) / 255, (color & 255) / 255)
+    return Glyph(pt.text[i], (box[0], span.baseline), box, span.font, span.size, rgb, span.alpha / 255, mode)
+
+
+def _room_points(page: pymupdf.Page, moved: list[Box], after: list[Glyph], shift: list[float],
+                 cx: np.ndarray, cy: np.ndarray, others: np.ndarray) -> bool:
+    """``_room`` with the page's other glyphs as centre points (``others``
+    masks them)."""
+    right = page.rect.x1 - MARGIN
+    areas = list(moved)
+    if after:  # the moved rest of the line, as one area
+        areas.append((min(g.bbox[0] + dx for g, dx in zip(after, shift, strict=True)), min(g.bbox[1] for g in after),
+                      max(g.bbox[2] + dx for g, dx in zip(after, shift, strict=True)), max(g.bbox[3] for g in after)))
+    if any(a[2] > right for a in areas):
+        return False
+    return all(not np.any(others & (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)) for x0, y0, x1, y1 in areas)
+
+
 def page_glyphs(page: pymupdf.Page, near: list[Box] | None = None) -> list[Glyph]:
     """Every horizontal glyph of the page with its font, size and colour
     (with ``near``: of the spans level with one of these boxes)."""
-    out = []
+    out: list[Glyph] = []
     for span in page.get_texttrace():
         if span.get("wmode") or tuple(round(v, 3) for v in span["dir"]) != (1.0, 0.0) or span["type"] == 2:
             continue
         if near is not None and not any(b[1] <= span["bbox"][3] and b[3] >= span["bbox"][1] for b in near):
             continue
-        for unicode, gid, origin, bbox in span["chars"]:
-            out.append(Glyph(chr(unicode), tuple(origin), tuple(bbox), span["font"], float(span["size"]),
-                             tuple(span["color"] or (0.0,)), float(span["opacity"]), int(span["type"]), gid))
+        font, size, color = span["font"], float(span["size"]), tuple(span["color"] or (0.0,))
+        opacity, mode = float(span["opacity"]), int(span["type"])
+        out.extend(Glyph(chr(unicode), origin, bbox, font, size, color, opacity, mode, gid)
+                   for unicode, gid, origin, bbox in span["chars"])
     return out
 
 
@@ -140,13 +213,13 @@ def lift(page: pymupdf.Page, glyphs: list[Glyph]) -> None:
     annotation per glyph costs MuPDF quadratic time)."""
     if not glyphs:
         return
-    for strip in _strips(glyphs):
+    for strip in strips(glyphs):
         page.add_redact_annot(pymupdf.Rect(strip), fill=False, cross_out=False)
     page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
                           text=pymupdf.PDF_REDACT_TEXT_REMOVE)
 
 
-def _strips(glyphs: list[Glyph]) -> list[Box]:
+def strips(glyphs: list[Glyph]) -> list[Box]:
     """Thin boxes through the centres of the glyphs, one per run on a baseline."""
     out = []
     for run in _segments(list(glyphs)):
@@ -192,14 +265,19 @@ def _emit(page: pymupdf.Page, glyphs: list[tuple[Glyph, float, tuple[str, bytes]
     if not glyphs:
         return
     shape = page.new_shape()
-    ops = []
+    ops = ["q BT"]
+    state = None
     for g, dx, (resource, code) in glyphs:
         r, gr, b = _rgb(g.color)
-        paint = f"{r:.3f} {gr:.3f} {b:.3f} RG" if g.mode == 1 else f"{r:.3f} {gr:.3f} {b:.3f} rg"
+        wanted = (resource, round(g.size, 3), (r, gr, b), g.mode)
+        if wanted != state:  # font, colour and mode set only when they change
+            paint = f"{r:.3f} {gr:.3f} {b:.3f} RG" if g.mode == 1 else f"{r:.3f} {gr:.3f} {b:.3f} rg"
+            ops.append(f"{paint} {g.mode if g.mode in (0, 1, 3) else 0} Tr /{resource} {g.size:.3f} Tf")
+            state = wanted
         x, y = g.origin[0] + dx + shape.x, shape.height - g.origin[1] - shape.y
-        ops.append(f"BT {paint} {g.mode if g.mode in (0, 1, 3) else 0} Tr /{resource} {g.size:.3f} Tf "
-                   f"1 0 0 1 {x:.3f} {y:.3f} Tm <{code.hex()}> Tj ET")
-    shape.text_cont = "\nq\n" + "\n".join(ops) + "\nQ\n"
+        ops.append(f"1 0 0 1 {x:.3f} {y:.3f} Tm <{code.hex()}> Tj")
+    ops.append("ET Q")
+    shape.text_cont = "\n" + "\n".join(ops) + "\n"
     shape.commit()
 
 
@@ -208,7 +286,7 @@ def _not_read_back(page: pymupdf.Page, glyphs: list[tuple[Glyph, float]]) -> lis
     if not glyphs:
         return []
     seen: dict[str, list[tuple[float, float]]] = {}
-    for g in page_glyphs(page):
+    for g in page_glyphs(page, [_moved(g, dx).bbox for g, dx in glyphs]):
         seen.setdefault(g.char, []).append(g.origin)
 
     def found(g: Glyph, dx: float) -> bool:
@@ -235,6 +313,7 @@ class _FontBook:
         self.page = page
         self.by_name: dict[str, pymupdf.Font | None] = {}
         self.coding: dict[str, tuple[str, str] | None] = {}
+        self.codes: dict[str, dict[str, bytes]] = {}  # font -> character -> its two-byte code
         self.fonts = [f for f in page.get_fonts(full=True) if f[6] == 0]  # page-level resources
 
     def code(self, g: Glyph) -> tuple[str, bytes] | None:
@@ -247,7 +326,10 @@ class _FontBook:
         resource, how = coding
         if how == "identity":
             gid = self._gid(g)
-            return (resource, gid.to_bytes(2, "big")) if gid is not None else None
+            if gid is not None:
+                return resource, gid.to_bytes(2, "big")
+            code = self.codes.get(g.font, {}).get(g.char)
+            return (resource, code) if code is not None else None
         try:
             return resource, g.char.encode(how)
         except UnicodeEncodeError:
@@ -269,6 +351,7 @@ class _FontBook:
                 sub = doc.xref_get_key(int(descendant), "Subtype")[1]
                 mapping = doc.xref_get_key(int(descendant), "CIDToGIDMap")
                 if sub == "/CIDFontType2" and mapping[0] in ("null", "name") and mapping[1] in ("null", "/Identity"):
+                    self.codes[name] = _codes_from_tounicode(doc, xref)
                     return resource, "identity"
                 return None
             if kind in ("Type1", "TrueType", "MMType1") and encoding in self.SIMPLE:
@@ -301,6 +384,35 @@ class _FontBook:
         return self.by_name[name]
 
 
+_BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+_BFRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def _codes_from_tounicode(doc: pymupdf.Document, xref: int) -> dict[str, bytes]:
+    """Character -> code of a two-byte font, read backwards from its
+    /ToUnicode CMap (the map MuPDF read the character from)."""
+    kind, value = doc.xref_get_key(xref, "ToUnicode")
+    if kind != "xref":
+        return {}
+    try:
+        cmap = doc.xref_stream(int(value.split()[0])) or b""
+    except (RuntimeError, ValueError):
+        return {}
+    out: dict[str, bytes] = {}
+    for section in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, dst in _BFRANGE.findall(section):
+            start, end, first = int(lo, 16), int(hi, 16), int(dst, 16)
+            if end - start > 4096 or len(dst) > 8:
+                continue
+            for k in range(end - start + 1):
+                out.setdefault(chr(first + k), (start + k).to_bytes(2, "big"))
+    for section in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for src, dst in _BFCHAR.findall(section):
+            if len(dst) <= 4:  # one UTF-16 unit: a single character
+                out.setdefault(chr(int(dst, 16)), int(src, 16).to_bytes(2, "big"))
+    return out
+
+
 def _base14(name: str) -> pymupdf.Font:
     key = name.split("+", 1)[-1].casefold().replace(" ", "")
     family = next((code for prefix, code in BASE14.items() if key.startswith(prefix)), None)
@@ -325,9 +437,9 @@ def _rgb(color: tuple[float, ...]) -> tuple[float, float, float]:
 
 def _segments(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped by baseline, and split into columns at wide gaps."""
-    by_line: dict[float, list[Glyph]] = {}
+    by_line: dict[int, list[Glyph]] = {}
     for g in glyphs:
-        by_line.setdefault(round(g.origin[1] * 2) / 2, []).append(g)
+        by_line.setdefault(int(g.origin[1] * 2 + 0.5), []).append(g)
     out = []
     for line in by_line.values():
         line.sort(key=lambda g: g.origin[0])

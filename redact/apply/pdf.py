@@ -19,7 +19,8 @@ import pymupdf
 import regex
 
 from redact.apply import Applied, Plan, StringTarget
-from redact.apply.gaps import Layout, lift, plan_layout, redraw
+from redact.apply.gaps import Layout, lift, plan_layout, redraw, strips
+from redact.apply.hiding import clear_alternate_texts, clear_outside_crop
 from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
@@ -42,32 +43,43 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
     targets = TargetIndex(plan.strings)
     regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
     trusted: set[str] = set()  # fonts whose redrawn glyphs read back right
+    margins = 0
     for page in doc:
         number = page.number + 1
+        margins += clear_outside_crop(page)
         boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
         if not boxes:
             continue
         # boxes widened to a few widths, and the glyphs after them to draw again in place
-        layout = Layout.plain(boxes) if number in plan.whole_pages else plan_layout(page, boxes)
+        layout = Layout.plain(boxes) if number in plan.whole_pages else plan_layout(page, boxes, pt)
         boxes = layout.boxes
         applied.under[number] = fingerprints_under(pt or page_text(page, cache.ocr), layout.erase)
-        lift(page, layout.lifted)
+        images = bool(page.get_images())
+        if images:
+            lift(page, layout.lifted)  # a pass of its own: no pixel under a kept glyph is blanked
+        else:
+            for strip in strips(layout.lifted):  # no image on the page: one pass lifts and removes
+                page.add_redact_annot(pymupdf.Rect(strip), fill=False, cross_out=False)
         for area in layout.erase:
-            _add_box(page, area)
+            _add_box(page, area, blank=images)
         page.apply_redactions(
             images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
             graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
         redraw(page, layout.redraw, trusted)
-        _fill_boxes(page, [b for b, _ in boxes])
-        if label:
-            _draw_labels(page, boxes)
+        _draw_boxes(page, boxes, label)
         applied.boxes[number] = boxes
         applied.exact_widths += layout.exact
         if number in plan.whole_pages:
             applied.whole_pages[number] = plan.whole_pages[number]
     _strip_links(doc, plan, applied)
+    alternates = clear_alternate_texts(doc, [t.text for t in plan.strings])
+    if margins:
+        applied.notes.append(f"content outside the crop box removed on {margins} page(s)")
+    if alternates:
+        applied.notes.append(f"{alternates} alternate text(s) (/ActualText, /Alt, /E) holding a redacted "
+                             "string emptied")
     sanitise(doc)
     for target in plan.strings:
         kept_pages = sorted(p for p, spans in target.keep.items() if spans and p is not None)
@@ -190,41 +202,35 @@ def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
     return out
 
 
-def _add_box(page: pymupdf.Page, box: Box) -> None:
-    page.add_redact_annot(pymupdf.Rect(box), fill=(1, 1, 1), cross_out=False)
+def _add_box(page: pymupdf.Page, box: Box, blank: bool = True) -> None:
+    """A redaction over ``box``; ``blank`` paints it white (where image
+    pixels are blanked), else the black box drawn after covers it."""
+    page.add_redact_annot(pymupdf.Rect(box), fill=(1, 1, 1) if blank else False, cross_out=False)
 
 
-def _fill_boxes(page: pymupdf.Page, boxes: list[Box]) -> None:
-    """The black boxes, drawn where the layout put them (a box moves right
-    when a box before it on its line was widened)."""
+def _draw_boxes(page: pymupdf.Page, boxes: list[tuple[Box, str]], label: bool) -> None:
+    """The black boxes where the layout put them (a box moves right when a box
+    before it on its line was widened), each with its exemption code in white
+    where it fits: one content stream for the page, labels in the base-14
+    Helvetica (the annotation's own label, or a ``Shape.insert_text`` per
+    box, costs a font look-up and layout each)."""
     shape = page.new_shape()
-    for box in boxes:
+    for box, _ in boxes:
         shape.draw_rect(pymupdf.Rect(box))
     shape.finish(fill=(0, 0, 0), color=None, width=0)
-    shape.commit()
-
-
-def _draw_labels(page: pymupdf.Page, boxes: list[tuple[Box, str]]) -> None:
-    """Print each box's exemption code in white inside it, where it fits.
-
-    Drawn after ``apply_redactions``, all labels of a page in one content
-    stream in the base-14 Helvetica (the annotation's own label, or a
-    ``Shape.insert_text`` per box, costs a font look-up and layout each)."""
     placed = []
-    for box, code in boxes:
+    for box, code in boxes if label else []:
         fontsize = _label_size(box, code)
         if fontsize is not None:
             width = _text_width(code, fontsize)
             # baseline that centres the capitals vertically
             placed.append(((box[0] + box[2] - width) / 2, (box[1] + box[3]) / 2 + fontsize * 0.35, fontsize, code))
-    if not placed:
-        return
-    page.insert_font(fontname=LABEL_FONT)
-    shape = page.new_shape()
-    ops = [f"q BT 1 1 1 rg 1 0 0 1 {x + shape.x:.2f} {shape.height - y - shape.y:.2f} Tm "
-           f"/{LABEL_FONT} {size:.2f} Tf [<{code.encode('latin-1', 'replace').hex()}>] TJ ET Q"
-           for x, y, size, code in placed]
-    shape.text_cont = "\n" + "\n".join(ops) + "\n"
+    if placed:
+        page.insert_font(fontname=LABEL_FONT)
+        ops = [f"q BT 1 1 1 rg 1 0 0 1 {x + shape.x:.2f} {shape.height - y - shape.y:.2f} Tm "
+               f"/{LABEL_FONT} {size:.2f} Tf [<{code.encode('latin-1', 'replace').hex()}>] TJ ET Q"
+               for x, y, size, code in placed]
+        shape.text_cont = "\n" + "\n".join(ops) + "\n"
     shape.commit()
 
 

@@ -17,7 +17,7 @@ from redact.geometry import Box
 from redact.ingest import check_size
 from redact.ingest.ocr import OcrEngine, ocr_page_text
 from redact.ingest.visual import visual_lines
-from redact.models import PageText
+from redact.models import PageText, TextSpan
 
 TEXT_FLAGS = (
     pymupdf.TEXT_PRESERVE_WHITESPACE
@@ -76,15 +76,20 @@ def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
     raw = page.get_text("rawdict", flags=TEXT_FLAGS)
     chars: list[str] = []
     boxes: list[Box | None] = []
+    spans: list[TextSpan] = []
+    span_of: list[int | None] = []
     # in visual order, letter spacing closed up (redact/ingest/visual.py); one character per glyph
-    for block in visual_lines(raw):
+    for block in visual_lines(raw, spans):
         for line in block:
-            chars.extend(c.c for c in line)
-            boxes.extend((c.box[0], c.box[1], c.box[2], c.box[3]) for c in line)
+            chars.append(line.text)
+            boxes.extend(line.boxes)
+            span_of.extend(line.span_of)
             chars.append("\n")
             boxes.append(None)
+            span_of.append(None)
         chars.append("\n")
         boxes.append(None)
+        span_of.append(None)
     confidence = None
     ocr_from = None
     if ocr is not None:
@@ -93,8 +98,9 @@ def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
             ocr_from = len(chars)
         chars.append(ocr_text)
         boxes.extend(ocr_boxes)
+        span_of.extend([None] * len(ocr_text))
     return PageText(page=page.number + 1, text="".join(chars), boxes=boxes, ocr_confidence=confidence,
-                    ocr_from=ocr_from)
+                    ocr_from=ocr_from, span_of=span_of, spans=spans)
 
 
 class PageCache:

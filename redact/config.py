@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,21 @@ from redact.exceptions import ConfigError
 from redact.ingest.ocr import OcrEngine, shared_engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_RULES_DIR = PACKAGE_DIR.parent / "rules"
-DEFAULT_TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
+
+
+def shipped_dir(name: str) -> Path:
+    """The rules or templates shipped with the package (``redact.rules``,
+    ``redact.templates``: the repository's ``rules/`` and ``templates/`` in an
+    editable install, package data in a wheel); a plain checkout that was
+    never installed reads the repository's folder."""
+    try:
+        return Path(str(resources.files(f"redact.{name}")))
+    except ModuleNotFoundError:
+        return PACKAGE_DIR.parent / name
+
+
+DEFAULT_RULES_DIR = shipped_dir("rules")
+DEFAULT_TEMPLATES_DIR = shipped_dir("templates")
 
 
 class Settings(BaseModel):

@@ -1,0 +1,1 @@
+"""The rules (YAML, validated at load), shipped in the package as redact.rules."""

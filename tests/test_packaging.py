@@ -1,0 +1,32 @@
+"""A non-editable install carries its own rules and letter templates: the
+wheel holds redact/rules and redact/templates, and redact imported from it
+loads them (no network: built without isolation, installed without deps)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_wheel_ships_rules_and_templates_and_uses_them(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("redact-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {f"redact/rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
+    shipped |= {f"redact/templates/{p.name}" for p in (ROOT / "templates").iterdir() if p.suffix in (".docx", ".yaml")}
+    shipped.add("redact/data/uk_places.txt")
+    assert shipped <= names, shipped - names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    probe = ("import redact.config as c; from redact.detect.rules import load_rules; "
+             "rules = load_rules(c.DEFAULT_RULES_DIR); "
+             "print(c.DEFAULT_RULES_DIR); print(c.DEFAULT_TEMPLATES_DIR); print(len(rules.recognizers))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}).stdout.split()
+    assert out[0].startswith(str(target)) and out[1].startswith(str(target)) and int(out[2]) > 0

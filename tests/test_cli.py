@@ -304,3 +304,12 @@ def test_verify_case_fails_when_a_released_output_is_missing(case: Path) -> None
     code, out, err = invoke("verify", str(case))
     assert code == ExitCode.verify_failed
     assert "no released output" in out
+
+
+def test_exemption_codes_are_checked_against_the_register(case: Path) -> None:
+    target = findings(case)[0]
+    code, _, err = invoke("edit", str(case), str(target["id"]), "--exemption", "s99(9)")
+    assert code == ExitCode.usage and "not in the register" in err
+    code, _, err = invoke("mark", str(case), "--text", "Information Sharing", "--exemption", "s4O(2)")
+    assert code == ExitCode.usage and "s40(2)" in err  # the message lists the codes it knows
+    assert invoke("edit", str(case), str(target["id"]), "--exemption", "s31(1)(a)")[0] == 0

@@ -101,6 +101,10 @@ def test_rules_load_and_digest(rules) -> None:
         ("recognizers: [{name: x, entity: PERSON, patterns: [{name: p, regex: '{nope}', score: 0.5}]}]",
          "unknown vocabulary"),
         ("surprise: 1", "unknown section"),
+        ("vocabularies: {titels: [Mr]}", "titels"),
+        # context words would be switched off by the score enhancer: refused, not ignored
+        ("recognizers: [{name: x, entity: PERSON, context: [officer], patterns: [{name: p, regex: 'a', score: 0.5}]}]",
+         "context"),  # a misspelt list is an error, not a list that does nothing
         ("s40: {public_from_rank: admiral}", "not one of rank_order"),
         ("recognizers: [oops", "not valid YAML"),
     ],

@@ -77,6 +77,17 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
             for r in rows])
 
 
+def _check_exemption(code: str, settings: Any) -> None:
+    """An exemption code must be one of the register's (rules/exemptions.yaml):
+    the schedule and the letter cite it."""
+    from redact.detect.rules import load_rules
+
+    rules = load_rules(settings.rules_dir)
+    if rules.exemption(code) is None:
+        known = ", ".join(e.code for e in rules.exemptions)
+        raise click.UsageError(f"exemption {code!r} is not in the register (rules/exemptions.yaml): {known}")
+
+
 def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool, reviewer: str | None,
             reason: str, as_json: bool, **filters: Any) -> None:
     from redact.case import open_case
@@ -158,6 +169,8 @@ def edit(case_dir: Path, finding_id: int, new_text: str | None, exemption: str |
     if not new_text and not exemption:
         raise click.UsageError("give --text and/or --exemption")
     settings = STATE.settings(case_dir)
+    if exemption:
+        _check_exemption(exemption, settings)
     with open_case(case_dir) as case:
         case.store.finding(finding_id)
         who = reviewer or settings.default_reviewer()
@@ -208,6 +221,7 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
         elif area or whole_page is not None:
             raise click.UsageError("--area and --page need --document")
         code = exemption or settings.default_exemption
+        _check_exemption(code, settings)
         who = reviewer or settings.default_reviewer()
         if pattern is not None:
             try:

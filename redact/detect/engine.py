@@ -141,7 +141,6 @@ def _pattern_recognizers(rules: RuleSet) -> list[PatternRecognizer]:
                 supported_entity=rec.entity,
                 name=rec.name,
                 patterns=patterns,
-                context=rec.context or None,
                 global_regex_flags=regex.MULTILINE,
             )
         )

@@ -38,7 +38,8 @@ class RecognizerRule(_Strict):
     entity: Literal["PERSON", "EMAIL", "PHONE"]
     description: str = ""
     patterns: list[PatternRule] = Field(min_length=1)
-    context: list[str] = Field(default_factory=list)
+    # no 'context' words: a score is never raised by nearby words here (the s40 policy and the
+    # finding clean-up judge context), so the key is refused at load rather than ignored
     enabled: bool = True
 
 
@@ -127,8 +128,42 @@ class Exemption(_Strict):
         return f"Section {self.section} – {self.title}"
 
 
+class Vocabularies(_Strict):
+    """The word lists of ``vocab.yaml``: every key is known, so a misspelt one
+    is an error at load instead of a list that silently does nothing.
+    Patterns refer to a list as ``{name}`` (``{name:upper}`` in capitals)."""
+
+    titles: list[str] = Field(default_factory=list)
+    ranks: list[str] = Field(default_factory=list)
+    name_labels: list[str] = Field(default_factory=list)
+    sign_offs: list[str] = Field(default_factory=list)
+    greetings: list[str] = Field(default_factory=list)
+    contact_labels: list[str] = Field(default_factory=list)
+    phone_words: list[str] = Field(default_factory=list)
+    phone_after_words: list[str] = Field(default_factory=list)
+    address_words: list[str] = Field(default_factory=list)
+    section_words: list[str] = Field(default_factory=list)
+    place_bodies: list[str] = Field(default_factory=list)
+    role_words: list[str] = Field(default_factory=list)
+    place_heads: list[str] = Field(default_factory=list)
+    street_words: list[str] = Field(default_factory=list)
+    not_name_words: list[str] = Field(default_factory=list)
+
+    def get(self, name: str, default: list[str] | None = None) -> list[str]:
+        """The list called ``name`` (``default`` or nothing for an unknown name)."""
+        return list(getattr(self, name)) if self.has(name) else list(default or [])
+
+    def has(self, name: str) -> bool:
+        """Whether ``name`` is one of the lists."""
+        return name in type(self).model_fields
+
+    def items(self) -> list[tuple[str, list[str]]]:
+        """(name, words) for every list."""
+        return [(name, getattr(self, name)) for name in type(self).model_fields]
+
+
 class RuleSet(_Strict):
-    vocabularies: dict[str, list[str]] = Field(default_factory=dict)
+    vocabularies: Vocabularies = Field(default_factory=Vocabularies)
     recognizers: list[RecognizerRule] = Field(default_factory=list)
     allow: list[AllowRule] = Field(default_factory=list)
     deny: list[DenyRule] = Field(default_factory=list)
@@ -147,9 +182,9 @@ class RuleSet(_Strict):
         with the same words in capitals, for headings set in capitals."""
 
         def repl(m: re.Match[str]) -> str:
-            words = self.vocabularies.get(m.group(1))
-            if words is None:
+            if not self.vocabularies.has(m.group(1)):
                 return m.group(0)
+            words = self.vocabularies.get(m.group(1))
             if m.group(2):
                 words = [w.upper() for w in words]
             return "(?:" + phrase_alternation(words) + ")"

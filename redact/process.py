@@ -95,7 +95,7 @@ def redact_and_verify(
             report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine(),
                                 boxes=applied.boxes)
         elif kind_of(source) == "docx":
-            applied = redact_docx(source, plan, tmp, settings.max_file_mb)
+            applied = redact_docx(source, plan, tmp, settings.max_file_mb, settings.max_inflated_mb)
             report = verify_docx(tmp, expectations(applied))
         else:
             text = read_text_file(source, settings.max_file_mb).text

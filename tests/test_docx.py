@@ -78,3 +78,44 @@ def test_docx_in_batch_and_bad_docx(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "out" / "statement.docx") as zf:
         assert all(b"Vandersloot" not in zf.read(n) for n in zf.namelist())
     assert EMAIL and PHONE
+
+
+def _rewrite(src: Path, dest: Path, part: str, data: bytes, compress: int = zipfile.ZIP_DEFLATED) -> Path:
+    """A copy of ``src`` with one part replaced."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != part:
+                zout.writestr(info, zin.read(info.filename))
+        zout.writestr(part, data, compress_type=compress)
+    return dest
+
+
+def test_hostile_word_files_are_refused_one_by_one_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """A DTD with entities (billion laughs), a part that inflates past the
+    limit (a zip bomb), a part whose deflate data is damaged: each gets its
+    own one-line refusal and code; the good file is released."""
+    from tests.test_cli import invoke
+
+    src = tmp_path / "in"
+    src.mkdir()
+    good = adversarial_docx(src / "statement.docx")
+    with zipfile.ZipFile(good) as zf:
+        body = zf.read("word/document.xml")
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+              + body.split(b"?>", 1)[1])
+    _rewrite(good, tmp_path / "laughs.docx", "word/document.xml", laughs).rename(src / "laughs.docx")
+    _rewrite(good, tmp_path / "bomb.docx", "word/media/filler.bin", b"\0" * (3 * 1024 * 1024)).rename(src / "bomb.docx")
+    damaged = _rewrite(good, tmp_path / "damaged.docx", "word/document.xml", body)
+    raw = bytearray(damaged.read_bytes())
+    at = raw.find(b"word/document.xml", 40) + 60  # inside that part's deflate data
+    raw[at:at + 40] = b"\xff" * 40
+    (src / "damaged.docx").write_bytes(bytes(raw))
+    (tmp_path / "cfg.yaml").write_text("max_inflated_mb: 2\n")
+    code, out, err = invoke("--config", str(tmp_path / "cfg.yaml"), "batch", str(src), "--out", str(tmp_path / "out"),
+                            "--workers", "1")
+    assert code == 10, err
+    assert "laughs.docx" in err and "DTD" in err
+    assert "bomb.docx" in err and "inflate" in err
+    assert "damaged.docx" in err
+    assert (tmp_path / "out" / "statement.docx").is_file()
+    assert "Traceback" not in err and "bug" not in err.lower()

@@ -33,11 +33,12 @@ CORE_FIELDS = ("creator", "lastModifiedBy", "title", "subject", "keywords", "des
 APP_FIELDS = ("Company", "Manager", "HyperlinkBase")
 
 
-def redact_docx(source: Path, plan: Plan, out_path: Path, max_file_mb: float = 2048) -> Applied:
+def redact_docx(source: Path, plan: Plan, out_path: Path, max_file_mb: float = 2048,
+                max_inflated_mb: float = 512) -> Applied:
     """Write a redacted copy of ``source`` to ``out_path``."""
     applied = Applied()
     patterns = [(t, line_pattern(t.text)) for t in plan.strings]
-    with open_docx(source, max_file_mb) as zf:
+    with open_docx(source, max_file_mb, max_inflated_mb) as zf:
         infos = zf.infolist()
         data = {i.filename: zf.read(i) for i in infos}
         body_parts = set(text_parts(zf))

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from redact.config import Settings
 from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
-from redact.exceptions import RedactError
 from redact.ingest import kind_of
 from redact.ingest.docx import read_docx_texts
 from redact.ingest.pdf import open_pdf
@@ -50,10 +49,10 @@ def _read(path: Path, settings: Settings, password: str | None) -> tuple[set[str
             finally:
                 doc.close()
         elif kind == "docx":
-            texts = [text for _, text in read_docx_texts(path, settings.max_file_mb)]
+            texts = [text for _, text in read_docx_texts(path, settings.max_file_mb, settings.max_inflated_mb)]
         else:
             texts = [read_text_file(path, settings.max_file_mb).text]
-    except (RedactError, OSError, RuntimeError, ValueError):
+    except Exception:  # noqa: BLE001 - advisory: the file's own scan reports its error in its boundary
         return set(), ""
     content = " ".join(" ".join(texts).split())
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest() if content else ""

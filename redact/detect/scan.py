@@ -91,7 +91,7 @@ class Scanner:
     def scan_docx(self, path: Path, progress: PageProgress | None = None,
                   numbers: NumberContext | None = None) -> ScanResult:
         """Scan every part of a Word file; each finding says which part."""
-        parts = read_docx_texts(path, self.settings.max_file_mb)
+        parts = read_docx_texts(path, self.settings.max_file_mb, self.settings.max_inflated_mb)
         letterhead = {i for i, (label, _) in enumerate(parts, start=1) if label.startswith(("header", "footer"))}
         vetoes: list[Veto] = []
         findings = self.detect_texts([(i, text) for i, (_, text) in enumerate(parts, start=1)], progress,

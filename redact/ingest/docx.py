@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from redact.exceptions import BadInputError
+from redact.exceptions import BadInputError, TooLargeError
 from redact.ingest import check_size
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -44,8 +45,10 @@ class DocxPart:
     nodes: list[tuple[etree._Element, int] | None] = field(default_factory=list)
 
 
-def open_docx(path: Path, max_file_mb: float = 2048) -> zipfile.ZipFile:
-    """Open a .docx or raise a typed one-line error."""
+def open_docx(path: Path, max_file_mb: float = 2048, max_inflated_mb: float = 512) -> zipfile.ZipFile:
+    """Open a .docx or raise a typed one-line error; a file whose parts would
+    inflate past ``max_inflated_mb`` is refused before any is read (the
+    sizes a zip declares also bound what reading a part inflates)."""
     check_size(path, max_file_mb)
     try:
         zf = zipfile.ZipFile(path)
@@ -59,13 +62,30 @@ def open_docx(path: Path, max_file_mb: float = 2048) -> zipfile.ZipFile:
     if "word/document.xml" not in zf.namelist():
         zf.close()
         raise BadInputError(f"{path.name}: not a Word document (no word/document.xml)")
+    inflated = sum(info.file_size for info in zf.infolist())
+    if inflated > max_inflated_mb * 1024 * 1024:
+        zf.close()
+        raise TooLargeError(f"{path.name}: its parts inflate to {inflated / 1048576:.0f} MB, over the limit of "
+                            f"{max_inflated_mb:.0f} MB (setting max_inflated_mb): a zip bomb or an oversized file")
     return zf
 
 
 def parse_part(zf: zipfile.ZipFile, name: str) -> etree._Element:
-    """Parse one XML part safely (no network, no entity expansion)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(zf.read(name), parser)
+    """Parse one XML part safely: no network, no entities, and no DTD at
+    all (Word never writes one; a DOCTYPE is a billion-laughs or an entity
+    hiding text), a damaged part refused by name."""
+    label = f"{Path(zf.filename or '').name}: part {name}"
+    try:
+        data = zf.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise BadInputError(f"{label} is damaged and cannot be read ({exc})") from exc
+    if b"<!DOCTYPE" in data[:4096].upper():
+        raise BadInputError(f"{label} declares a DTD (entities): refused, Word never writes one")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise BadInputError(f"{label} is not well-formed XML ({exc})") from exc
 
 
 def text_parts(zf: zipfile.ZipFile) -> list[str]:
@@ -119,9 +139,9 @@ def property_text(zf: zipfile.ZipFile) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_docx_texts(path: Path, max_file_mb: float = 2048) -> list[tuple[str, str]]:
+def read_docx_texts(path: Path, max_file_mb: float = 2048, max_inflated_mb: float = 512) -> list[tuple[str, str]]:
     """(part label, text) for every text part and the properties."""
-    with open_docx(path, max_file_mb) as zf:
+    with open_docx(path, max_file_mb, max_inflated_mb) as zf:
         out = [(part_label(n), part_text(n, parse_part(zf, n)).text) for n in text_parts(zf)]
         out.append(("properties", property_text(zf)))
     return out

@@ -69,6 +69,7 @@ class ApplyResult:
 
     documents: list[dict[str, Any]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    errors: list[RedactError] = field(default_factory=list)  # the documents that could not be processed at all
 
 
 def document_plan(case: Case, document_id: int, pending: str | None) -> Plan:
@@ -85,6 +86,17 @@ def _current(case: Case, output: sqlite3.Row, plan: Plan, rules: RuleSet) -> boo
     return (bool(output["verified"]) and output["plan_digest"] == plan.digest()
             and output["rules_digest"] == rules.digest and output["tool_version"] == __version__
             and path.is_file() and sha256_file(path) == output["sha256"])
+
+
+def clear_scratch(work: Path) -> int:
+    """Remove what a killed run left in the case's scratch folder (one case is
+    applied by one process at a time); return how many files went."""
+    gone = 0
+    for leftover in work.glob("*") if work.is_dir() else []:
+        if leftover.is_file():
+            leftover.unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def stale_documents(case: Case) -> list[str]:
@@ -115,6 +127,7 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
                            "run 'redact scan' first")
     result = ApplyResult()
     reports_dir = case.root / "reports"
+    clear_scratch(case.work)
     outputs = {o["document_id"]: o for o in case.store.outputs()}
     for doc in case.store.documents():
         plan = document_plan(case, doc["id"], pending)
@@ -131,6 +144,7 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
             outcome = redact_and_verify(source, plan, destination, case.work, settings, password=password)
         except RedactError as exc:
             result.failed.append(doc["name"])
+            result.errors.append(exc)
             result.documents.append({"document": doc["name"], "verified": False, "error": str(exc)})
             continue
         summary = {"document": doc["name"], **outcome.summary()}

@@ -313,3 +313,32 @@ def test_exemption_codes_are_checked_against_the_register(case: Path) -> None:
     code, _, err = invoke("mark", str(case), "--text", "Information Sharing", "--exemption", "s4O(2)")
     assert code == ExitCode.usage and "s40(2)" in err  # the message lists the codes it knows
     assert invoke("edit", str(case), str(target["id"]), "--exemption", "s31(1)(a)")[0] == 0
+
+
+def test_apply_without_the_password_says_so_and_clears_old_scratch(tmp_path: Path) -> None:
+    case_dir = tmp_path / "case"
+    assert invoke("init", str(case_dir), "--reference", "R1", "--received", "2025-12-19")[0] == 0
+    assert invoke("add", str(case_dir), str(encrypted_pdf(tmp_path / "locked.pdf")))[0] == 0
+    assert invoke("scan", str(case_dir), "--password", "s3cret")[0] == 0
+    leftover = case_dir / ".work" / "0123abcd.pdf"  # what a killed apply leaves
+    leftover.write_bytes(b"%PDF-partial")
+    code, _, err = invoke("apply", str(case_dir), "--pending", "redact")
+    assert code == ExitCode.encrypted and "password" in err
+    assert not leftover.exists()
+    assert invoke("apply", str(case_dir), "--pending", "redact", "--password", "s3cret")[0] == 0
+
+
+def test_an_empty_review_says_so(case: Path) -> None:
+    code, out, err = invoke("review", str(case), "--text", "no such words anywhere")
+    assert code == 0 and out.strip() == "" and "no findings match" in err
+
+
+def test_page_and_area_marks_must_fall_on_the_document(case: Path) -> None:
+    doc = "acknowledgement-letter.pdf"
+    code, _, err = invoke("mark", str(case), "--page", "5", "-d", doc)
+    assert code == ExitCode.usage and "no page 5" in err
+    code, _, err = invoke("mark", str(case), "--area", "1", "900", "900", "950", "950", "-d", doc)
+    assert code == ExitCode.usage and "outside page 1" in err
+    code, _, err = invoke("mark", str(case), "--page", "1", "-d", "request-email.eml")
+    assert code == ExitCode.usage and "use --text" in err
+    assert invoke("mark", str(case), "--page", "1", "-d", doc)[0] == 0

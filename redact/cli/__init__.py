@@ -113,7 +113,11 @@ def cli(verbose: bool, quiet: bool, config: Path | None, rules: Path | None) -> 
     STATE.verbose, STATE.quiet, STATE.config, STATE.rules = verbose, quiet, config, rules
 
 
-def _table(headers: list[str], rows: list[list[Any]]) -> None:
+def _table(headers: list[str], rows: list[list[Any]], empty: str = "nothing to show") -> None:
+    """Rows as a table on stdout, or one line on stderr saying there are none."""
+    if not rows:
+        STATE.say(empty)
+        return
     table = Table(*headers, show_lines=False)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))

@@ -50,6 +50,10 @@ def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: b
                  ("yes (unchanged)" if d.get("unchanged") else "yes") if d.get("verified") else "FAILED",
                  d.get("output") or d.get("error", "-")] for d in result.documents])
         STATE.say(f"outputs: {case_dir / 'out'}   reports: {case_dir / 'reports' / 'verification.txt'}")
+    if result.errors and len(result.errors) == len(result.failed):
+        # nothing failed verification: the documents could not be opened; say why, with that error's code
+        first = result.errors[0]
+        raise type(first)(f"{len(result.failed)} document(s) not applied: " + "; ".join(str(e) for e in result.errors))
     if result.failed:
         raise VerificationError(f"{len(result.failed)} document(s) failed verification and were not released: "
                                 + ", ".join(result.failed))

@@ -74,7 +74,28 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
            [[r["id"], r["document"], r["page"] or json.loads(r["explanation"]).get("part", ""), r["type"],
              r["decided_text"] or r["text"],
              f"{r['score']:.2f}", r["recogniser"], r["proposed_action"], r["policy_reason"], r["status"]]
-            for r in rows])
+            for r in rows], empty="no findings match")
+
+
+def _check_page(case: Any, doc: Any, page: int, area: tuple[float, ...] | None = None) -> None:
+    """A page and area mark must fall on the document: a PDF's page that
+    exists, an area that meets the page (anything else would be ignored
+    silently at apply)."""
+    if doc["kind"] != "pdf":
+        raise click.UsageError(f"--page and --area apply to PDFs; {doc['name']} is {doc['kind']}: use --text")
+    from redact.ingest.pdf import open_pdf
+
+    pdf = open_pdf(case.original_path(doc["path"]))
+    try:
+        if not 1 <= page <= pdf.page_count:
+            raise click.UsageError(f"{doc['name']} has {pdf.page_count} page(s); there is no page {page}")
+        if area is not None:
+            rect = pdf[page - 1].rect
+            if area[2] <= rect.x0 or area[0] >= rect.x1 or area[3] <= rect.y0 or area[1] >= rect.y1:
+                raise click.UsageError(f"--area {list(area)} lies outside page {page} of {doc['name']} "
+                                       f"(0 0 {rect.width:.0f} {rect.height:.0f})")
+    finally:
+        pdf.close()
 
 
 def _check_exemption(code: str, settings: Any) -> None:
@@ -235,9 +256,11 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
             page_no, x0, y0, x1, y1 = area
             if x1 <= x0 or y1 <= y0:
                 raise click.UsageError("--area needs X1 > X0 and Y1 > Y0")
+            _check_page(case, docs[0], int(page_no), (x0, y0, x1, y1))
             mid = case.store.add_manual("area", code, who, document_id=doc_id, page=int(page_no),
                                         rect=[x0, y0, x1, y1], reason=reason)
         else:
+            _check_page(case, docs[0], int(whole_page or 0))
             mid = case.store.add_manual("page", code, who, document_id=doc_id, page=whole_page, reason=reason)
     if as_json:
         emit_json({"manual_id": mid, "exemption": code, "reviewer": who})

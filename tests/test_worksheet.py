@@ -114,3 +114,16 @@ def test_worksheets_saved_in_other_encodings(case: Path, tmp_path: Path) -> None
     sheet.write_bytes(sheet.read_bytes().decode("utf-16").encode("utf-8") + b"\n\x81\x8d,broken\n")
     code, _, err = invoke("review", str(case), "--import", str(sheet), "--reviewer", "alice")
     assert code == ExitCode.case_error and "line" in err and "CSV UTF-8" in err
+
+
+def test_a_row_with_an_unbalanced_quote_is_refused_not_swallowed(case: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "review.csv"
+    rows = export(case, sheet)
+    rows[0]["action"] = "approve"
+    write(sheet, rows)
+    lines = sheet.read_bytes().decode("utf-8-sig").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",approve,", ',"approve,', 1)  # a quote opened and never closed
+    sheet.write_text("".join(lines), encoding="utf-8")
+    code, _, err = invoke("review", str(case), "--import", str(sheet), "--reviewer", "alice")
+    assert code == ExitCode.case_error and "line" in err
+    assert decisions(case) == []

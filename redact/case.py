@@ -201,6 +201,26 @@ class Added:
     duplicate: bool
 
 
+def probe(source: Path, kind: str, max_file_mb: float) -> None:
+    """Open the file as ``scan`` will, so a file that scan would refuse is
+    refused when it is added (a password-protected PDF is accepted: its
+    password is given to scan and apply)."""
+    from redact.exceptions import EncryptedError
+    from redact.ingest.docx import read_docx_texts
+    from redact.ingest.pdf import open_pdf
+    from redact.ingest.text import read_text_file
+
+    if kind == "pdf":
+        try:
+            open_pdf(source, max_file_mb=max_file_mb).close()
+        except EncryptedError:
+            pass
+    elif kind == "docx":
+        read_docx_texts(source, max_file_mb)
+    else:
+        read_text_file(source, max_file_mb)
+
+
 def add_file(case: Case, source: Path, max_file_mb: float) -> Added:
     """Copy an original into the case, read-only, recording its SHA-256.
 
@@ -208,6 +228,7 @@ def add_file(case: Case, source: Path, max_file_mb: float) -> Added:
     """
     kind = kind_of(source)
     size = check_size(source, max_file_mb)
+    probe(source, kind, max_file_mb)
     digest = sha256_file(source)
     name = source.name
     stem, suffix = source.stem, source.suffix

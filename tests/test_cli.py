@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from redact.cli import cli
 from redact.exceptions import ExitCode
-from redact.sample import SAMPLE_PERSONAL, SAMPLE_PUBLIC
+from redact.sample import SAMPLE_PERSONAL, SAMPLE_PUBLIC, write_sample_case_inputs
 from tests.pdfs import NAME, encrypted_pdf, image_only_pdf, many_pages_pdf, text_pdf
 
 
@@ -342,3 +342,31 @@ def test_page_and_area_marks_must_fall_on_the_document(case: Path) -> None:
     code, _, err = invoke("mark", str(case), "--page", "1", "-d", "request-email.eml")
     assert code == ExitCode.usage and "use --text" in err
     assert invoke("mark", str(case), "--page", "1", "-d", doc)[0] == 0
+
+
+def test_a_bad_document_never_sticks_a_case(tmp_path: Path) -> None:
+    """add refuses what scan would refuse and adds the rest; a document can be
+    taken out with a recorded reason; apply and pack then go on."""
+    inputs = write_sample_case_inputs(tmp_path / "inputs")
+    bad = tmp_path / "inputs" / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7 this is not really a PDF")
+    case_dir = tmp_path / "case"
+    assert invoke("init", str(case_dir), "--reference", "R1", "--received", "2025-12-19")[0] == 0
+    code, out, err = invoke("add", str(case_dir), *map(str, inputs), str(bad), "--json")
+    assert code == ExitCode.bad_input and "broken.pdf" in err
+    assert sum(1 for r in json.loads(out) if "document_id" in r) == len(inputs)
+    assert invoke("scan", str(case_dir))[0] == 0
+    assert invoke("approve", str(case_dir), "--all-pending", "--reviewer", "alice")[0] == 0
+    assert invoke("apply", str(case_dir))[0] == 0
+    code, _, _ = invoke("remove", str(case_dir), "request-email.eml", "--reason", "not in scope",
+                        "--reviewer", "alice")
+    assert code == 0 and not (case_dir / "out" / "request-email.eml").exists()
+    status = json.loads(invoke("status", str(case_dir), "--json")[1])
+    assert "request-email.eml" not in {d["name"] for d in status["documents"]}
+    import sqlite3
+
+    row = sqlite3.connect(case_dir / "review.db").execute(
+        "SELECT removed_by, removed_reason FROM documents WHERE name = 'request-email.eml'").fetchone()
+    assert row == ("alice", "not in scope")
+    assert invoke("apply", str(case_dir))[0] == 0
+    assert invoke("remove", str(case_dir), "nowhere.pdf", "--reason", "x")[0] == ExitCode.case_error

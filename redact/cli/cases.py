@@ -1,4 +1,4 @@
-"""Case commands: init, add, scan, status, explain, sample."""
+"""Case commands: init, add, remove, scan, status, explain, sample."""
 
 from __future__ import annotations
 
@@ -53,15 +53,25 @@ def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
 
     settings = STATE.settings(case_dir)
     paths = supported_files(list(files))
-    out = []
+    out: list[dict[str, Any]] = []
+    refused: list[RedactError] = []
     with open_case(case_dir) as case:
         for p in paths:
-            added = add_file(case, p, settings.max_file_mb)
+            try:
+                added = add_file(case, p, settings.max_file_mb)
+            except RedactError as exc:  # one bad file never stops the rest
+                refused.append(exc)
+                out.append({"source": str(p), "refused": str(exc), "exit_code": int(exc.exit_code)})
+                STATE.say(f"[red]refused[/red] {p.name}: {exc}")
+                continue
             out.append({"source": str(p), "document_id": added.document_id, "name": added.name,
                         "duplicate": added.duplicate})
             STATE.say(f"{'duplicate of' if added.duplicate else 'added'} {added.name} (id {added.document_id})")
     if as_json:
         emit_json(out)
+    if refused:
+        raise type(refused[0])(f"{len(refused)} of {len(paths)} file(s) refused, the rest added: "
+                               + "; ".join(str(e) for e in refused))
 
 
 @cli.command()
@@ -192,6 +202,37 @@ def status(case_dir: Path, as_json: bool) -> None:
              c["output"] or "-",
              "STALE: apply again" if c["stale"] else {True: "yes", False: "FAILED", None: "-"}[c["verified"]]]
             for c in counts])
+
+
+@cli.command()
+@click.argument("case_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("document")
+@click.option("--reason", required=True, help="Why it leaves the case (recorded).")
+@click.option("--reviewer", help="Who takes it out (default: setting reviewer, else $USER).")
+@json_option
+def remove(case_dir: Path, document: str, reason: str, reviewer: str | None, as_json: bool) -> None:
+    """Take a document out of a case: it is no longer scanned, applied or packed,
+    its released output is withdrawn from out/, and the document, its findings
+    and their decisions stay in the store with who removed it, when and why.
+
+    Example: redact remove cases/FOI-2025-0142 scan-0001.pdf --reason "not in scope"
+    """
+    from redact.case import open_case
+    from redact.exceptions import CaseError
+
+    settings = STATE.settings(case_dir)
+    with open_case(case_dir) as case:
+        docs = [d for d in case.store.documents() if d["name"] == document]
+        if len(docs) != 1:
+            raise CaseError(f"no document named {document!r} in the case ('redact status' lists them)")
+        who = reviewer or settings.default_reviewer()
+        case.store.remove_document(docs[0]["id"], who, reason)
+        released = case.out / docs[0]["name"]
+        released.unlink(missing_ok=True)
+    if as_json:
+        emit_json({"removed": document, "reviewer": who, "reason": reason})
+    else:
+        STATE.say(f"removed {document} from the case ({who}: {reason}); its output withdrawn")
 
 
 @cli.command()

@@ -28,6 +28,7 @@ SELECT f.*, doc.name AS document,
 FROM findings f
 JOIN documents doc ON doc.id = f.document_id
 LEFT JOIN decisions d ON d.id = (SELECT MAX(id) FROM decisions WHERE finding_id = f.id)
+WHERE doc.removed_at IS NULL
 """
 
 
@@ -153,8 +154,15 @@ class Store:
         return int(cur.lastrowid or 0), True
 
     def documents(self) -> list[sqlite3.Row]:
-        """Every document, in the order added."""
-        return list(self.conn.execute("SELECT * FROM documents ORDER BY id"))
+        """Every document still in the case, in the order added."""
+        return list(self.conn.execute("SELECT * FROM documents WHERE removed_at IS NULL ORDER BY id"))
+
+    def remove_document(self, doc_id: int, reviewer: str, reason: str) -> None:
+        """Take a document out of the case: it, its findings and their
+        decisions stay in the store as a record; who, when and why are kept."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE documents SET removed_at = ?, removed_by = ?, removed_reason = ? "
+                         "WHERE id = ? AND removed_at IS NULL", (utc_now(), reviewer, reason, doc_id))
 
     def document(self, doc_id: int) -> sqlite3.Row:
         """One document by id."""
@@ -325,7 +333,8 @@ class Store:
         """Latest output per document."""
         return list(self.conn.execute(
             "SELECT o.*, d.name AS document FROM outputs o JOIN documents d ON d.id = o.document_id"
-            " WHERE o.id IN (SELECT MAX(id) FROM outputs GROUP BY document_id) ORDER BY o.document_id"))
+            " WHERE d.removed_at IS NULL AND o.id IN (SELECT MAX(id) FROM outputs GROUP BY document_id)"
+            " ORDER BY o.document_id"))
 
     def status_counts(self) -> list[sqlite3.Row]:
         """Pending / approved / rejected counts per document."""
@@ -334,4 +343,4 @@ class Store:
                    SUM(s.status = 'pending') AS pending, SUM(s.status = 'approved') AS approved,
                    SUM(s.status = 'rejected') AS rejected, COUNT(s.id) AS total
                 FROM documents doc LEFT JOIN ({STATUS_SQL}) s ON s.document_id = doc.id
-                GROUP BY doc.id ORDER BY doc.id"""))
+                WHERE doc.removed_at IS NULL GROUP BY doc.id ORDER BY doc.id"""))

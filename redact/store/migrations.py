@@ -107,6 +107,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE outputs ADD COLUMN pending_mode TEXT;
         """,
     ),
+    (
+        "0004_removed_documents",
+        """
+        ALTER TABLE documents ADD COLUMN removed_at TEXT;
+        ALTER TABLE documents ADD COLUMN removed_by TEXT;
+        ALTER TABLE documents ADD COLUMN removed_reason TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 ]
 
 

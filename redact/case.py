@@ -3,6 +3,7 @@ copies of what was added) and ``out/`` (verified outputs only)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
 from dataclasses import dataclass
@@ -211,10 +212,8 @@ def probe(source: Path, kind: str, max_file_mb: float) -> None:
     from redact.ingest.text import read_text_file
 
     if kind == "pdf":
-        try:
+        with contextlib.suppress(EncryptedError):
             open_pdf(source, max_file_mb=max_file_mb).close()
-        except EncryptedError:
-            pass
     elif kind == "docx":
         read_docx_texts(source, max_file_mb)
     else:

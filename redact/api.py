@@ -33,6 +33,7 @@ class ScanSummary:
     """Per-document scan results."""
 
     documents: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RedactError] = field(default_factory=list)
 
 
 def scan_case(case: Case, settings: Settings, rules: RuleSet, *, rescan: bool = False,
@@ -52,7 +53,12 @@ def scan_case(case: Case, settings: Settings, rules: RuleSet, *, rescan: bool = 
             summary.documents.append({"document": doc["name"], "skipped": "already scanned"})
             continue
         scanner = scanner or Scanner(settings, rules)
-        result = scanner.scan_file(case.original_path(doc["path"]), password=password, numbers=numbers)
+        try:
+            result = scanner.scan_file(case.original_path(doc["path"]), password=password, numbers=numbers)
+        except RedactError as exc:  # one bad document never stops the rest: it is reported and left unscanned
+            summary.documents.append({"document": doc["name"], "error": str(exc), "exit_code": int(exc.exit_code)})
+            summary.errors.append(exc)
+            continue
         added = case.store.save_scan(doc["id"], result.pages, result.findings, result.notes, result.vetoes)
         summary.documents.append({
             "document": doc["name"], "pages": result.pages, "findings": len(result.findings), "new": added,

@@ -370,3 +370,17 @@ def test_a_bad_document_never_sticks_a_case(tmp_path: Path) -> None:
     assert row == ("alice", "not in scope")
     assert invoke("apply", str(case_dir))[0] == 0
     assert invoke("remove", str(case_dir), "nowhere.pdf", "--reason", "x")[0] == ExitCode.case_error
+
+
+def test_scan_goes_on_past_a_bad_document(tmp_path: Path) -> None:
+    inputs = write_sample_case_inputs(tmp_path / "inputs")
+    case_dir = tmp_path / "case"
+    assert invoke("init", str(case_dir), "--reference", "R1", "--received", "2025-12-19")[0] == 0
+    assert invoke("add", str(case_dir), *map(str, inputs))[0] == 0
+    original = case_dir / "originals" / inputs[0].name  # damaged after it was added
+    original.chmod(0o644)
+    original.write_bytes(b"%PDF-1.7 damaged")
+    code, out, err = invoke("scan", str(case_dir), "--json")
+    assert code == ExitCode.bad_input and inputs[0].name in err
+    rows = json.loads(out)
+    assert sum(1 for r in rows if "findings" in r) == len(inputs) - 1

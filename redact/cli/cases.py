@@ -105,7 +105,11 @@ def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None
         else:
             _table(["document", "pages", "findings", "public", "notes"],
                    [[d["document"], d.get("pages", ""), d.get("findings", d.get("skipped", "")), d.get("public", ""),
-                     "; ".join(d.get("notes", []))] for d in summary.documents])
+                     d.get("error") or "; ".join(d.get("notes", []))] for d in summary.documents])
+        if summary.errors:
+            raise type(summary.errors[0])(
+                f"{len(summary.errors)} document(s) not scanned, the rest were: "
+                + "; ".join(str(e) for e in summary.errors) + " ('redact remove' takes a document out)")
         return
     _scan_paths(targets, fmt, password, as_json)
 

@@ -57,6 +57,8 @@ class Settings(BaseModel):
     default_exemption: str = Field("s40(2)", description="Exemption code for detected personal data.")
     max_pages: int = Field(20000, gt=0, description="Refuse PDFs with more pages than this.")
     max_file_mb: float = Field(2048, gt=0, description="Refuse inputs larger than this (MB).")
+    accept_repaired: bool = Field(False, description="Apply to PDFs MuPDF had to repair (damaged or truncated); "
+                                                     "check them against the original first.")
     max_inflated_mb: float = Field(512, gt=0, description="Refuse a Word file whose parts inflate to more "
                                                            "than this (MB): a zip bomb.")
     ner_chunk_chars: int = Field(100_000, gt=1000, description="Longest text given to NER at once.")

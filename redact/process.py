@@ -21,8 +21,9 @@ from redact.apply.pdf import redact_pdf
 from redact.apply.plan import expectations
 from redact.apply.text import redact_text
 from redact.config import Settings
+from redact.exceptions import BadInputError
 from redact.ingest import kind_of, sha256_file
-from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
+from redact.ingest.pdf import REPAIRED, PageCache, open_pdf, reveal_hidden_layers, was_repaired
 from redact.ingest.text import read_text_file
 from redact.verify import VerifyReport
 from redact.verify.docx import verify_docx
@@ -85,6 +86,11 @@ def redact_and_verify(
                     notes.append(f"{hidden} hidden layer(s) switched on before redaction")
             else:
                 pdf = doc
+            if was_repaired(pdf) and not settings.accept_repaired:
+                if own:
+                    pdf.close()
+                raise BadInputError(f"{source.name}: {REPAIRED}; after checking, apply with --accept-repaired "
+                                    "(setting accept_repaired)")
             try:
                 applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache if doc is not None else None,
                                      ocr=settings.ocr_engine())

@@ -209,3 +209,20 @@ def test_workers_exit_when_the_batch_process_is_killed(tmp_path: Path) -> None:
         for w in alive:
             os.kill(w, signal.SIGKILL)
     assert not alive, "workers outlived the killed batch process"
+
+
+def test_a_repaired_pdf_is_said_and_held_back_unless_accepted(tmp_path: Path) -> None:
+    from tests.test_cli import invoke
+
+    src = tmp_path / "in"
+    src.mkdir()
+    whole = text_pdf(tmp_path / "whole.pdf", [f"Statement taken by {NAME}.", "Second line of the page."])
+    data = whole.read_bytes()
+    (src / "truncated.pdf").write_bytes(data[: int(len(data) * 0.8)])
+    text_pdf(src / "fine.pdf", [f"Reviewed by {NAME}."])
+    code, out, err = invoke("batch", str(src), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert code == ExitCode.batch_failures and "truncated.pdf" in err and "repair" in err
+    assert (tmp_path / "out" / "fine.pdf").is_file() and not (tmp_path / "out" / "truncated.pdf").exists()
+    code, out, err = invoke("batch", str(src), "--out", str(tmp_path / "out2"), "--workers", "1", "--accept-repaired")
+    assert code == 0, err
+    assert (tmp_path / "out2" / "truncated.pdf").is_file()

@@ -54,3 +54,26 @@ def test_image_only_page_has_the_name_removed_from_its_pixels(tmp_path: Path, sc
     assert {c.name for c in outcome.report.checks} >= {"boxes_filled", "text"}
     again = page_text(pymupdf.open(out)[0], shared_engine())
     assert "Brackenridge" not in again.text.replace(" ", "")
+
+
+def test_pages_and_images_too_large_to_render_are_refused(tmp_path, monkeypatch) -> None:
+    import pymupdf
+    import pytest
+
+    from redact.exceptions import TooLargeError
+    from redact.ingest import ocr
+    from redact.ingest.pdf import open_pdf
+
+    doc = pymupdf.open()
+    doc.new_page(width=10_000_000, height=500)
+    doc.save(tmp_path / "wide.pdf")
+    with pytest.raises(TooLargeError, match="over the PDF limit"):
+        open_pdf(tmp_path / "wide.pdf")
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 400, 100), False)
+    pix.set_rect(pix.irect, (200, 30, 30))
+    page.insert_image(pymupdf.Rect(72, 72, 472, 172), pixmap=pix)
+    monkeypatch.setattr(ocr, "MAX_IMAGE_PIXELS", 10_000)  # stands in for a 20,000 x 20,000 scan
+    with pytest.raises(TooLargeError, match="megapixels"):
+        ocr.images_to_read(page)

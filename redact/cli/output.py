@@ -23,8 +23,11 @@ from redact.exceptions import (
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--all", "redo_all", is_flag=True,
               help="Redo every document, not only those whose output is missing, failed or stale.")
+@click.option("--accept-repaired", is_flag=True,
+              help="Apply to PDFs MuPDF had to repair (check them against the original first).")
 @json_option
-def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: bool, as_json: bool) -> None:
+def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: bool, accept_repaired: bool,
+          as_json: bool) -> None:
     """Apply approved redactions, verify every output, release the clean ones to out/.
 
     Only documents without a current output are redone: a decision, edit or
@@ -38,6 +41,8 @@ def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: b
     from redact.detect.rules import load_rules
 
     settings = STATE.settings(case_dir)
+    if accept_repaired:
+        settings = settings.model_copy(update={"accept_repaired": True})
     rules = load_rules(settings.rules_dir)
     with open_case(case_dir) as case:
         result = apply_case(case, settings, rules, pending=pending, password=password, redo_all=redo_all,
@@ -109,9 +114,11 @@ def verify(targets: tuple[Path, ...], expect_gone: tuple[str, ...], report_path:
               help="local: worker processes here; dask: a Dask LocalCluster, or --scheduler (needs redact[dask]).")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Existing Dask scheduler, e.g. tcp://host:8786 (implies --executor dask).")
+@click.option("--accept-repaired", is_flag=True,
+              help="Release PDFs MuPDF had to repair (damaged or truncated; their scan notes say so).")
 @json_option
 def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, executor: str, scheduler: str | None,
-          as_json: bool) -> None:
+          accept_repaired: bool, as_json: bool) -> None:
     """Scan, redact by the s40 batch policy, and verify every file under a folder.
 
     Personal findings are redacted, public ones kept (rules/s40.yaml batch_policy).
@@ -126,6 +133,8 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, execu
     from redact.progress import progress_bar
 
     settings = STATE.settings()
+    if accept_repaired:
+        settings = settings.model_copy(update={"accept_repaired": True})
     if out_dir.resolve() == in_dir.resolve() or in_dir.resolve() in out_dir.resolve().parents:
         raise click.UsageError("--out must not be the input folder or inside it")
     from redact.batch import discover

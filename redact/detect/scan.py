@@ -23,7 +23,7 @@ from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
 from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import LOW_CONFIDENCE
-from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
+from redact.ingest.pdf import REPAIRED, PageCache, open_pdf, reveal_hidden_layers, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import Finding, Veto
 from redact.normalise import identity, line_bounds
@@ -106,7 +106,7 @@ class Scanner:
     def scan_pdf(self, doc: pymupdf.Document, path: Path, progress: PageProgress | None = None,
                  cache: PageCache | None = None, numbers: NumberContext | None = None) -> ScanResult:
         """Scan an open PDF (switch hidden layers on first: ``reveal_hidden_layers``)."""
-        notes: list[str] = []
+        notes: list[str] = [REPAIRED] if was_repaired(doc) else []
         texts: list[tuple[int | None, str]] = []
         empty = []
         cache = cache or PageCache(doc, ocr=self.settings.ocr_engine())

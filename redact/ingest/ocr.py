@@ -23,7 +23,7 @@ from typing import Any
 
 import pymupdf
 
-from redact.exceptions import ConfigError
+from redact.exceptions import ConfigError, TooLargeError
 from redact.geometry import Box
 
 for _name in ("RapidOCR", "rapidocr_onnxruntime", "onnxruntime"):
@@ -169,6 +169,10 @@ def _even_line(text: str, quad: list[Any], confidence: float, w: int, h: int) ->
     return OcrLine(text=text, boxes=boxes, confidence=confidence)
 
 
+# an image OCR may decode: 200 megapixels (a 20,000 x 10,000 scan); more is refused, exit 5
+MAX_IMAGE_PIXELS = 200_000_000
+
+
 def images_to_read(page: pymupdf.Page) -> list[dict[str, Any]]:
     """The images on a page large enough to hold text, with their placement.
 
@@ -182,6 +186,10 @@ def images_to_read(page: pymupdf.Page) -> list[dict[str, Any]]:
         x0, y0, x1, y1 = info["bbox"]
         if info.get("xref", 0) <= 0 or min(x1 - x0, y1 - y0) < MIN_SIDE_PT:
             continue
+        pixels = int(info.get("width", 0)) * int(info.get("height", 0))
+        if pixels > MAX_IMAGE_PIXELS:
+            raise TooLargeError(f"page {page.number + 1}: an image of {info['width']} x {info['height']} pixels is "
+                                f"over the limit of {MAX_IMAGE_PIXELS // 1_000_000} megapixels that OCR may decode")
         out.append(info)
     return out
 

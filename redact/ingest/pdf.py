@@ -29,6 +29,10 @@ pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
 
+# the largest page side the PDF specification allows (ISO 32000, user space units)
+MAX_PAGE_SIDE_PT = 14_400.0
+
+
 def open_pdf(
     path: Path,
     *,
@@ -67,6 +71,12 @@ def open_pdf(
     except Exception as exc:
         doc.close()
         raise BadInputError(f"{path.name}: corrupt PDF, its first page cannot be read ({exc})") from exc
+    for number in range(doc.page_count):
+        box = doc.page_cropbox(number)
+        if max(box.width, box.height) > MAX_PAGE_SIDE_PT:
+            doc.close()
+            raise TooLargeError(f"{path.name}: page {number + 1} is {box.width:.0f} x {box.height:.0f} points, "
+                                f"over the PDF limit of {MAX_PAGE_SIDE_PT:.0f} (200 inches) a side")
     return doc
 
 
@@ -141,6 +151,19 @@ def reveal_hidden_layers(doc: pymupdf.Document) -> tuple[pymupdf.Document, int]:
     if not off:
         return doc, 0
     doc.set_layer(-1, on=list(ocgs), off=[])
+    repaired = was_repaired(doc)
     reopened = pymupdf.open("pdf", doc.tobytes())
     doc.close()
+    if repaired:
+        reopened.redact_repaired = True
     return reopened, len(off)
+
+
+REPAIRED = ("damaged PDF: MuPDF had to repair its structure on opening, so pages or objects may be missing "
+            "or blank; compare with the original before release")
+
+
+def was_repaired(doc: pymupdf.Document) -> bool:
+    """MuPDF rebuilt the file's cross-reference table to open it (a truncated
+    or damaged file): what it shows may not be all the file held."""
+    return bool(getattr(doc, "redact_repaired", False) or doc.is_repaired)

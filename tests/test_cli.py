@@ -384,3 +384,11 @@ def test_scan_goes_on_past_a_bad_document(tmp_path: Path) -> None:
     assert code == ExitCode.bad_input and inputs[0].name in err
     rows = json.loads(out)
     assert sum(1 for r in rows if "findings" in r) == len(inputs) - 1
+
+
+def test_tables_piped_are_plain_rows_with_whole_names(case: Path) -> None:
+    code, out, _ = invoke("review", str(case))
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split("\t")[:3] == ["id", "document", "page/part"]
+    assert any("Rosalind Achterberg" in line.split("\t") for line in lines[1:])
+    assert not any(line.split("\t")[4].endswith("…") for line in lines[1:])  # the text column is never cut

@@ -113,15 +113,31 @@ def cli(verbose: bool, quiet: bool, config: Path | None, rules: Path | None) -> 
     STATE.verbose, STATE.quiet, STATE.config, STATE.rules = verbose, quiet, config, rules
 
 
+# columns shown whole at any terminal width: the names and numbers a reviewer decides on
+WHOLE_COLUMNS = {"text", "document", "name"}
+
+
 def _table(headers: list[str], rows: list[list[Any]], empty: str = "nothing to show") -> None:
-    """Rows as a table on stdout, or one line on stderr saying there are none."""
+    """Rows as a table on stdout, or one line on stderr saying there are none.
+
+    Piped or redirected, the rows are plain tab-separated lines (for grep,
+    cut and spreadsheets); at a terminal, a table whose cells fold rather
+    than end in '…', so a name being decided is always shown whole."""
     if not rows:
         STATE.say(empty)
         return
-    table = Table(*headers, show_lines=False)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    STDOUT.print(table)
+    cells = [["" if v is None else str(v).replace("\t", " ").replace("\n", " ") for v in row] for row in rows]
+    if not STDOUT.is_terminal:
+        click.echo("\t".join(headers))
+        for row in cells:
+            click.echo("\t".join(row))
+        return
+    table = Table(show_lines=False)
+    for header in headers:  # the names a reviewer decides on fold instead of ending in '…'
+        table.add_column(header, overflow="fold" if header in WHOLE_COLUMNS else "ellipsis")
+    for row in cells:
+        table.add_row(*row)
+    STDOUT.print(table, soft_wrap=False)
 
 
 # the commands register themselves on ``cli`` when imported

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install demo test lint eval bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	SHARED=$(SHARED) bash scripts/eval.sh
+
+# the fuzz target of make test, with many more examples (FUZZ_EXAMPLES, default 5000 per reader)
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 bench: $(STAMP)
 	SHARED=$(SHARED) bash scripts/bench.sh

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from pathlib import Path
 
 from redact.exceptions import BadInputError
@@ -33,8 +33,30 @@ def _email_text(data: bytes, path: Path) -> str:
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(msg, EmailMessage) or not msg.keys():
         raise BadInputError(f"{path.name}: not an e-mail message (no headers)")
-    lines = [f"{h}: {msg[h]}" for h in EMAIL_HEADERS if msg[h]]
+    lines = [f"{h}: {_header(msg, h)}" for h in EMAIL_HEADERS if _header(msg, h)]
     body = msg.get_body(preferencelist=("plain",))
     if body is not None:
-        lines += ["", body.get_content()]
+        lines += ["", _body_text(body)]
     return "\n".join(lines) + "\n"
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    """A header as text; a malformed one as its raw characters (never dropped)."""
+    try:
+        return str(msg[name] or "")
+    except (ValueError, LookupError, IndexError, AttributeError):
+        return " ".join(str(v) for k, v in msg.raw_items() if k.lower() == name.lower())
+
+
+def _body_text(part: MIMEPart) -> str:
+    """The body as text; with an unknown or wrong charset, its bytes read as
+    UTF-8, else Windows-1252 (a name in it is still found, not skipped)."""
+    try:
+        return str(part.get_content())
+    except (LookupError, UnicodeError, ValueError, AssertionError):
+        raw = part.get_payload(decode=True)
+        data = raw if isinstance(raw, bytes) else str(part.get_payload()).encode("utf-8", "replace")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", "replace")

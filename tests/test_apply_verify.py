@@ -190,3 +190,24 @@ def test_hidden_places_are_cleaned_not_refused(tmp_path: Path, settings) -> None
     page = doc[0]
     assert "The panel met on Monday." in page.get_text() and page.cropbox.y1 - page.cropbox.y0 == 800
     assert any("crop box" in n for n in outcome.summary()["notes"])
+
+
+def test_a_pdf_name_is_not_a_leak_but_a_string_is(tmp_path: Path) -> None:
+    """'/Penhallow-Bold 11 Tf' in a content stream names a font; the same word
+    in a string value (here a link's address) is text that leaks."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 80), "Nothing personal here.", fontsize=11)
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<<>>")
+    doc.update_stream(xref, b"q BT /Penhallow-Bold 11 Tf ET Q")
+    contents = " ".join(f"{c} 0 R" for c in [*page.get_contents(), xref])
+    doc.xref_set_key(page.xref, "Contents", f"[{contents}]")
+    doc.save(tmp_path / "name.pdf")
+    assert verify_pdf(tmp_path / "name.pdf", [Expectation("Penhallow", "PERSON")]).ok
+    page = doc[0]
+    page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 70, 200, 82),
+                      "uri": "https://example.org/staff/Penhallow"})
+    doc.save(tmp_path / "string.pdf")
+    report = verify_pdf(tmp_path / "string.pdf", [Expectation("Penhallow", "PERSON")])
+    assert not report.ok

@@ -392,3 +392,20 @@ def test_tables_piped_are_plain_rows_with_whole_names(case: Path) -> None:
     assert code == 0 and lines[0].split("\t")[:3] == ["id", "document", "page/part"]
     assert any("Rosalind Achterberg" in line.split("\t") for line in lines[1:])
     assert not any(line.split("\t")[4].endswith("…") for line in lines[1:])  # the text column is never cut
+
+
+def test_status_names_a_repaired_pdf(tmp_path: Path) -> None:
+    whole = text_pdf(tmp_path / "whole.pdf", [f"Statement taken by {NAME}.", "Second line."])
+    data = whole.read_bytes()
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[: int(len(data) * 0.8)])
+    case_dir = tmp_path / "case"
+    assert invoke("init", str(case_dir), "--reference", "R1", "--received", "2025-12-19")[0] == 0
+    assert invoke("add", str(case_dir), str(damaged))[0] == 0
+    assert invoke("scan", str(case_dir))[0] == 0
+    (doc,) = json.loads(invoke("status", str(case_dir), "--json")[1])["documents"]
+    assert doc["repaired"] is True
+    assert invoke("approve", str(case_dir), "--all-pending")[0] == 0
+    code, _, err = invoke("apply", str(case_dir))
+    assert code == ExitCode.bad_input and "--accept-repaired" in err
+    assert invoke("apply", str(case_dir), "--accept-repaired")[0] == 0

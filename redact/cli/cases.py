@@ -192,6 +192,7 @@ def status(case_dir: Path, as_json: bool) -> None:
         c["output"] = out["path"] if out else None
         c["verified"] = bool(out["verified"]) if out else None
         c["stale"] = c["name"] in stale
+        c["repaired"] = any(note.startswith("damaged PDF") for note in json.loads(c.pop("scan_notes") or "[]"))
     if as_json:
         emit_json({"reference": info.reference, "received": str(info.received), "deadline": deadline_info,
                    "documents": counts})
@@ -202,7 +203,8 @@ def status(case_dir: Path, as_json: bool) -> None:
         STATE.say(f"due {deadline_info['due']}: " + (f"{left} working day(s) left" if left >= 0
                                                      else f"[red]OVERDUE by {-left} working day(s)[/red]"))
     _table(["id", "document", "pages", "pending", "approved", "rejected", "output", "verified"],
-           [[c["id"], c["name"], c["pages"] or "", c["pending"] or 0, c["approved"] or 0, c["rejected"] or 0,
+           [[c["id"], c["name"] + (" (damaged, repaired)" if c["repaired"] else ""), c["pages"] or "",
+             c["pending"] or 0, c["approved"] or 0, c["rejected"] or 0,
              c["output"] or "-",
              "STALE: apply again" if c["stale"] else {True: "yes", False: "FAILED", None: "-"}[c["verified"]]]
             for c in counts])

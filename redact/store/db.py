@@ -339,7 +339,7 @@ class Store:
     def status_counts(self) -> list[sqlite3.Row]:
         """Pending / approved / rejected counts per document."""
         return list(self.conn.execute(
-            f"""SELECT doc.id, doc.name, doc.pages, doc.scanned_at,
+            f"""SELECT doc.id, doc.name, doc.pages, doc.scanned_at, doc.scan_notes,
                    SUM(s.status = 'pending') AS pending, SUM(s.status = 'approved') AS approved,
                    SUM(s.status = 'rejected') AS rejected, COUNT(s.id) AS total
                 FROM documents doc LEFT JOIN ({STATUS_SQL}) s ON s.document_id = doc.id

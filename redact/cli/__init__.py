@@ -117,6 +117,11 @@ def cli(verbose: bool, quiet: bool, config: Path | None, rules: Path | None) -> 
 WHOLE_COLUMNS = {"text", "document", "name"}
 
 
+# columns left out of a table on a terminal narrower than WIDE (the plain rows and --json keep them)
+SPARE_COLUMNS = {"score", "found by", "proposed", "page/part", "recogniser", "public", "output"}
+WIDE = 120
+
+
 def _table(headers: list[str], rows: list[list[Any]], empty: str = "nothing to show") -> None:
     """Rows as a table on stdout, or one line on stderr saying there are none.
 
@@ -132,11 +137,12 @@ def _table(headers: list[str], rows: list[list[Any]], empty: str = "nothing to s
         for row in cells:
             click.echo("\t".join(row))
         return
+    keep = [i for i, h in enumerate(headers) if STDOUT.width >= WIDE or h not in SPARE_COLUMNS]
     table = Table(show_lines=False)
-    for header in headers:  # the names a reviewer decides on fold instead of ending in '…'
-        table.add_column(header, overflow="fold" if header in WHOLE_COLUMNS else "ellipsis")
+    for i in keep:  # the names a reviewer decides on fold instead of ending in '…'
+        table.add_column(headers[i], overflow="fold" if headers[i] in WHOLE_COLUMNS else "ellipsis")
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*(row[i] for i in keep))
     STDOUT.print(table, soft_wrap=False)
 
 

@@ -139,23 +139,28 @@ def _check_bytes(doc: pymupdf.Document, expectations: list[Expectation],
     # stream contents (page text, XMP, attachments) and every string value;
     # never the PDF syntax itself, where words such as "Page" or "Font" are keys
     blobs: list[bytes] = []  # string values
-    streams: list[bytes] = []  # stream contents, where a /Name is syntax, not text
-    programs = _font_programs(doc)
+    streams: dict[int, bytes] = {}  # stream contents, where a /Name is syntax, not text
+    programs: set[int] = set()  # embedded font programs: font and glyph names, never page text
     for xref in range(1, doc.xref_length()):
         try:
-            blobs.extend(s.lower() for s in _pdf_strings(doc.xref_object(xref, compressed=False)))
-            if doc.xref_is_stream(xref) and xref not in programs:
+            source = doc.xref_object(xref, compressed=False)
+            blobs.extend(s.lower() for s in _pdf_strings(source))
+            if "/FontFile" in source:
+                programs.update(int(m) for m in re.findall(r"/FontFile[23]?\s+(\d+)\s+0\s+R", source))
+            if doc.xref_is_stream(xref):
                 stream = doc.xref_stream(xref)
                 if stream:
-                    streams.append(stream.lower())
+                    streams[xref] = stream.lower()
         except Exception:  # a damaged object: the text checks still run
             continue
+    for xref in programs:
+        streams.pop(xref, None)
     trailer = doc.pdf_trailer()
     blobs.extend(s.lower() for s in _pdf_strings(trailer))
     problems = []
     for exp, encoded in needles:
         found = any(_bounded_find(blob, needle) for blob in blobs for needle in encoded) or any(
-            _bounded_find(stream, needle, names=True) for stream in streams for needle in encoded)
+            _bounded_find(stream, needle, names=True) for stream in streams.values() for needle in encoded)
         if found:
             problems.append(f"{exp.type} {exp.text!r} found in the file's bytes")
     report.add("bytes", problems, f"{len(needles)} string(s) absent from {len(blobs) + len(streams)} objects")
@@ -189,24 +194,6 @@ def _pdf_strings(source: str) -> list[bytes]:
             return _SIMPLE.get(g, g)
 
         out.append(_ESCAPE.sub(unescape, body).encode("latin-1", "replace"))
-    return out
-
-
-def _font_programs(doc: pymupdf.Document) -> set[int]:
-    """The embedded font programs: their bytes hold font and glyph names
-    ('Sage-Italic'), never text of the page, so a name found there is no leak."""
-    out: set[int] = set()
-    for xref in range(1, doc.xref_length()):
-        try:
-            source = doc.xref_object(xref, compressed=True)
-        except Exception:  # noqa: BLE001 - a damaged object is searched like any other
-            continue
-        if "/FontFile" not in source:
-            continue
-        for key in ("FontFile", "FontFile2", "FontFile3"):
-            kind, value = doc.xref_get_key(xref, key)
-            if kind == "xref" and value.split()[0].isdigit():
-                out.add(int(value.split()[0]))
     return out
 
 

@@ -16,8 +16,13 @@ by the widening of the boxes before it; each box takes the smallest of a few
 widths (``SLOT_EMS`` ems of the line's font size) that holds it. Where the
 page has no room for the wider box (another column, the page edge), the line
 keeps its own widths and only the slide is mended; ``Layout.exact`` counts
-those boxes. Glyphs are drawn again in their own embedded font where it holds
-them, else in the base-14 font of their kind.
+those boxes. The glyphs are lifted in one redaction pass before the boxes
+(so nothing is left after a box for MuPDF to slide) and drawn again with the
+page's own font resource and their own codes (from the font's ToUnicode map
+or its standard encoding, read back once per font per document); where that
+cannot be told, through a TextWriter in the embedded font or a base-14 font
+of their kind. The glyphs come from the page text already read for detection
+(``PageText.spans``), not from a second reading of the page.
 """
 
 from __future__ import annotations

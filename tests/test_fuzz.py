@@ -56,12 +56,13 @@ def mutated(draw: st.DrawFn, kind: str) -> bytes:
 
 
 def _read_pdf(path: Path) -> None:
-    from redact.ingest.pdf import open_pdf, page_text
+    from redact.ingest.pdf import PageCache, open_pdf
 
     doc = open_pdf(path)
     try:
-        for page in doc:
-            page_text(page)
+        cache = PageCache(doc)
+        for number in range(1, doc.page_count + 1):
+            cache.get(number)
     finally:
         doc.close()
 

@@ -77,7 +77,8 @@ def parse_part(zf: zipfile.ZipFile, name: str) -> etree._Element:
     label = f"{Path(zf.filename or '').name}: part {name}"
     try:
         data = zf.read(name)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        # damaged data, an unknown compression method or zip version, an encrypted part
         raise BadInputError(f"{label} is damaged and cannot be read ({exc})") from exc
     if b"<!DOCTYPE" in data[:4096].upper():
         raise BadInputError(f"{label} declares a DTD (entities): refused, Word never writes one")

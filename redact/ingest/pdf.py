@@ -68,9 +68,10 @@ def open_pdf(
         )
     try:
         doc.load_page(0)
+        doc.load_page(doc.page_count - 1)  # a page count that the page tree does not hold fails here
     except Exception as exc:
         doc.close()
-        raise BadInputError(f"{path.name}: corrupt PDF, its first page cannot be read ({exc})") from exc
+        raise BadInputError(f"{path.name}: corrupt PDF, its pages cannot be read ({exc})") from exc
     for number in range(doc.page_count):
         box = doc.page_cropbox(number)
         if max(box.width, box.height) > MAX_PAGE_SIDE_PT:
@@ -128,7 +129,11 @@ class PageCache:
         """The text of page ``number`` (1-based)."""
         pt = self.pages.get(number)
         if pt is None:
-            pt = page_text(self.doc[number - 1], self.ocr)
+            try:
+                page = self.doc[number - 1]
+            except (RuntimeError, IndexError, ValueError) as exc:  # a damaged page tree
+                raise BadInputError(f"page {number} of this PDF cannot be read ({exc})") from exc
+            pt = page_text(page, self.ocr)
             self.pages[number] = pt
             if len(self.pages) > self.capacity:
                 self.pages.popitem(last=False)

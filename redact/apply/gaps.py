@@ -28,7 +28,6 @@ of their kind. The glyphs come from the page text already read for detection
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -76,45 +75,12 @@ class Layout:
         return cls(boxes=list(boxes), erase=[b for b, _ in boxes])
 
 
-def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: PageText | None = None) -> Layout:
+def plan_layout(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: PageText) -> Layout:
     """The boxes widened to their slots and the glyphs to draw again (with
-    their shift) for one page, from its text as read for detection (``pt``)
-    or, without it, from MuPDF's text trace."""
-    if pt is not None and pt.spans:
-        return _layout_from_text(page, boxes, pt)
-    glyphs = page_glyphs(page, [b for b, _ in boxes])
-    layout = Layout()
-    if not glyphs:
+    their shift) for one page, from its text as read for detection."""
+    if not pt.spans:
         return Layout.plain(boxes)
-    segments = _segments(glyphs)
-    # every glyph by the height of its centre, to find the others near a line quickly
-    rows = sorted((g.centre[1], g.centre[0], n) for n, segment in enumerate(segments) for g in segment)
-    heights = [r[0] for r in rows]
-    widened: dict[int, Box] = {}
-    for n, segment in enumerate(segments):
-        top, bottom = min(g.bbox[1] for g in segment), max(g.bbox[3] for g in segment)
-        left, right = segment[0].bbox[0], segment[-1].bbox[2]
-        near = [i for i, (box, _) in enumerate(boxes)
-                if box[1] <= bottom and box[3] >= top and box[0] <= right and box[2] >= left]
-        cutting = sorted((i for i in near if _cuts(boxes[i][0], segment)), key=lambda i: boxes[i][0][0])
-        if not cutting:
-            continue
-        inside = [g for g in segment if any(_inside(g, boxes[i][0]) for i in cutting)]
-        first_x0 = boxes[cutting[0]][0][0]
-        after = [g for g in segment if g.centre[0] > first_x0 and not any(_inside(g, boxes[i][0]) for i in near)]
-        em = median(g.size for g in inside) if inside else median(g.size for g in segment)
-        slots = {i: _slot(boxes[i][0], em) for i in cutting if _one_line(boxes[i][0], em)}
-        moved = _moved_boxes(boxes, cutting, slots)
-        shift = _shifts(after, boxes, slots)
-        if slots and not _room(page, list(moved.values()), after, shift, rows, heights, n):
-            layout.exact += len(slots)
-            moved, shift = {}, [0.0] * len(after)
-        widened.update(moved)
-        layout.redraw.extend(zip(after, shift, strict=True))
-        layout.lifted.extend(g for g in segment if g.centre[0] > first_x0)
-    layout.boxes = [(widened.get(i, box), code) for i, (box, code) in enumerate(boxes)]
-    layout.erase = [_union(box, drawn) for (box, _), (drawn, _) in zip(boxes, layout.boxes, strict=True)]
-    return layout
+    return _layout_from_text(page, boxes, pt)
 
 
 def _union(a: Box, b: Box) -> Box:
@@ -458,15 +424,6 @@ def _segments(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return out
 
 
-def _inside(g: Glyph, box: Box) -> bool:
-    cx, cy = g.centre
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
-
-
-def _cuts(box: Box, segment: list[Glyph]) -> bool:
-    return any(_inside(g, box) for g in segment)
-
-
 def _one_line(box: Box, em: float) -> bool:
     """A box over one line of text, not an area or a page."""
     return box[3] - box[1] <= 2.2 * em
@@ -495,17 +452,3 @@ def _moved_boxes(boxes: list[tuple[Box, str]], cutting: list[int], slots: dict[i
     return out
 
 
-def _room(page: pymupdf.Page, moved: list[Box], after: list[Glyph], shift: list[float],
-          rows: list[tuple[float, float, int]], heights: list[float], segment: int) -> bool:
-    """The widened boxes and the moved glyphs stay on the page and clear of
-    every other glyph (another line, another column)."""
-    right = page.rect.x1 - MARGIN
-    areas = list(moved)
-    areas += [(g.bbox[0] + dx, g.bbox[1], g.bbox[2] + dx, g.bbox[3]) for g, dx in zip(after, shift, strict=True)]
-    if any(a[2] > right for a in areas):
-        return False
-    top, bottom = min(a[1] for a in areas), max(a[3] for a in areas)
-    for cy, cx, other in rows[bisect_left(heights, top):bisect_right(heights, bottom)]:
-        if other != segment and any(a[0] <= cx <= a[2] and a[1] <= cy <= a[3] for a in areas):
-            return False
-    return True

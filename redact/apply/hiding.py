@@ -96,7 +96,7 @@ def _has_alternates(doc: pymupdf.Document) -> bool:
             return True
         if doc.xref_get_key(page.xref, "Resources/Properties")[0] != "null":
             return True
-    return any(re.search(r"/Subtype\s*/Form\b", doc.xref_object(x, compressed=True)) for x in _form_xrefs(doc))
+    return bool(_form_xrefs(doc))  # a form XObject may carry its own marked content
 
 
 def _form_xrefs(doc: pymupdf.Document) -> list[int]:

@@ -51,9 +51,10 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         if not boxes:
             continue
         # boxes widened to a few widths, and the glyphs after them to draw again in place
+        pt = pt or page_text(page, cache.ocr)  # read once: the layout and the under-box fingerprints
         layout = Layout.plain(boxes) if number in plan.whole_pages else plan_layout(page, boxes, pt)
         boxes = layout.boxes
-        applied.under[number] = fingerprints_under(pt or page_text(page, cache.ocr), layout.erase)
+        applied.under[number] = fingerprints_under(pt, layout.erase)
         images = bool(page.get_images())
         if images:
             lift(page, layout.lifted)  # a pass of its own: no pixel under a kept glyph is blanked

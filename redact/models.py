@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+import numpy as np
 
 from redact.geometry import Box
 
@@ -42,10 +45,43 @@ class PageText:
     # the text span each character was drawn in (an index into ``spans``; None for breaks and OCR)
     span_of: list[int | None] = field(default_factory=list)
     spans: list[TextSpan] = field(default_factory=list)
+    _placed: CharArrays | None = field(default=None, init=False, repr=False, compare=False)
 
     def span_boxes(self, start: int, end: int) -> list[Box]:
         """The character boxes of ``text[start:end]``."""
         return [b for b in self.boxes[start:end] if b is not None]
+
+    def placed(self) -> CharArrays:
+        """The characters that have a box, as arrays built once per page:
+        box placement, the layout and verification each ask which characters
+        lie in an area, and turning the boxes into an array costs more than
+        the question."""
+        if self._placed is None:
+            filled = itertools.chain.from_iterable(_NO_BOX if b is None else b for b in self.boxes)
+            every = np.fromiter(filled, dtype=float, count=4 * len(self.boxes)).reshape(-1, 4)
+            index = np.flatnonzero(np.fromiter((b is not None for b in self.boxes), dtype=bool, count=len(self.boxes)))
+            spans = np.array([-1 if s is None else s for s in self.span_of], dtype=np.intp)
+            self._placed = CharArrays(index=index, xy=every[index],
+                                      span=spans[index] if len(spans) else np.full(len(index), -1, dtype=np.intp))
+        return self._placed
+
+
+_NO_BOX = (0.0, 0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class CharArrays:
+    """``PageText.placed``: the text offset, box (x0, y0, x1, y1) and span
+    (-1: none) of each character that has a box, in text order."""
+
+    index: np.ndarray
+    xy: np.ndarray
+    span: np.ndarray
+
+    @property
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """The x and y of each box's centre."""
+        return (self.xy[:, 0] + self.xy[:, 2]) / 2, (self.xy[:, 1] + self.xy[:, 3]) / 2
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pymupdf
 
+from redact.apply.areas import mark_areas
 from redact.geometry import Box
 from redact.models import PageText
 
@@ -92,13 +93,14 @@ def _layout_from_text(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: Page
     (already in visual order, a column each), looked at only where a box
     cuts them; every other glyph only as a point for the room check."""
     limit = pt.ocr_from if pt.ocr_from is not None else len(pt.text)
-    index = [i for i in range(limit) if pt.boxes[i] is not None and pt.span_of[i] is not None]
-    if not index:
+    placed = pt.placed()
+    drawn = (placed.index < limit) & (placed.span >= 0)
+    if not drawn.any():
         return Layout.plain(boxes)
-    xy = np.array([pt.boxes[i] for i in index], dtype=float)
-    cx, cy = (xy[:, 0] + xy[:, 2]) / 2, (xy[:, 1] + xy[:, 3]) / 2
-    breaks = [k for k, c in enumerate(pt.text[:limit]) if c == "\n"]
-    line_of = np.searchsorted(np.array(breaks, dtype=int), np.array(index, dtype=int))
+    index = placed.index[drawn].tolist()
+    cx, cy = (c[drawn] for c in placed.centres)
+    breaks = np.array([k for k, c in enumerate(pt.text[:limit]) if c == "\n"], dtype=int)
+    line_of = np.searchsorted(breaks, placed.index[drawn])
     by_line: dict[int, list[int]] = {}
     for b, (box, _) in enumerate(boxes):
         inside = np.flatnonzero((cx >= box[0]) & (cx <= box[2]) & (cy >= box[1]) & (cy <= box[3]))
@@ -106,6 +108,7 @@ def _layout_from_text(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: Page
             by_line.setdefault(line, []).append(b)
     layout = Layout()
     widened: dict[int, Box] = {}
+    right_edge = page.rect.x1
     for line, cutting in by_line.items():
         members = np.flatnonzero(line_of == line)
         if not pt.spans[pt.span_of[index[members[0]]]].horizontal:
@@ -124,7 +127,7 @@ def _layout_from_text(page: pymupdf.Page, boxes: list[tuple[Box, str]], pt: Page
         slots = {b: _slot(boxes[b][0], em) for b in cutting if _one_line(boxes[b][0], em)}
         moved = _moved_boxes(boxes, cutting, slots)
         shift = _shifts(after, boxes, slots)
-        if slots and not _room_points(page, list(moved.values()), after, shift, cx, cy, line_of != line):
+        if slots and not _room_points(right_edge, list(moved.values()), after, shift, cx, cy, line_of != line):
             layout.exact += len(slots)
             moved, shift = {}, [0.0] * len(after)
         widened.update(moved)
@@ -146,11 +149,11 @@ def _glyph(pt: PageText, i: int) -> Glyph:
     return Glyph(pt.text[i], (box[0], span.baseline), box, span.font, span.size, rgb, span.alpha / 255, mode)
 
 
-def _room_points(page: pymupdf.Page, moved: list[Box], after: list[Glyph], shift: list[float],
+def _room_points(right_edge: float, moved: list[Box], after: list[Glyph], shift: list[float],
                  cx: np.ndarray, cy: np.ndarray, others: np.ndarray) -> bool:
     """``_room`` with the page's other glyphs as centre points (``others``
     masks them)."""
-    right = page.rect.x1 - MARGIN
+    right = right_edge - MARGIN
     areas = list(moved)
     if after:  # the moved rest of the line, as one area
         areas.append((min(g.bbox[0] + dx for g, dx in zip(after, shift, strict=True)), min(g.bbox[1] for g in after),
@@ -184,8 +187,7 @@ def lift(page: pymupdf.Page, glyphs: list[Glyph]) -> None:
     annotation per glyph costs MuPDF quadratic time)."""
     if not glyphs:
         return
-    for strip in strips(glyphs):
-        page.add_redact_annot(pymupdf.Rect(strip), fill=False, cross_out=False)
+    mark_areas(page, strips(glyphs))
     page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
                           text=pymupdf.PDF_REDACT_TEXT_REMOVE)
 

@@ -19,6 +19,7 @@ import pymupdf
 import regex
 
 from redact.apply import Applied, Plan, StringTarget
+from redact.apply.areas import mark_areas
 from redact.apply.gaps import Layout, lift, plan_layout, redraw, strips
 from redact.apply.hiding import clear_alternate_texts, clear_outside_crop
 from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
@@ -58,16 +59,16 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         images = bool(page.get_images())
         if images:
             lift(page, layout.lifted)  # a pass of its own: no pixel under a kept glyph is blanked
-        else:
-            for strip in strips(layout.lifted):  # no image on the page: one pass lifts and removes
-                page.add_redact_annot(pymupdf.Rect(strip), fill=False, cross_out=False)
-        for area in layout.erase:
-            _add_box(page, area, blank=images)
+            mark_areas(page, layout.erase)
+        else:  # no image on the page: one pass lifts and removes
+            mark_areas(page, strips(layout.lifted) + layout.erase)
         page.apply_redactions(
             images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
             graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
             text=pymupdf.PDF_REDACT_TEXT_REMOVE,
         )
+        if images:
+            _paint_white(page, layout.erase)  # where image pixels were blanked
         redraw(page, layout.redraw, trusted)
         _draw_boxes(page, boxes, label)
         applied.boxes[number] = boxes
@@ -117,7 +118,11 @@ class TargetIndex:
         hyphen_breaks = "-\n" in text  # else the simpler pattern finds the same
         for start in _STARTS.finditer(text):
             i = start.start()
-            candidates = self.by_key.get(self._key(text[i : i + self.KEY * 4]))
+            head = text[i : i + self.KEY]
+            # the key of a start whose first characters are letters or digits is those characters
+            plain = len(head) == self.KEY and head.isalnum()
+            key = head.casefold()[: self.KEY] if plain else self._key(text[i : i + self.KEY * 4])
+            candidates = self.by_key.get(key)
             if not candidates:
                 continue
             for target in candidates:
@@ -176,15 +181,16 @@ def fingerprints_under(pt: PageText, boxes: list[Box]) -> list[set[tuple[str, fl
     """The characters each box covers, by glyph and position. After redaction
     they must not remain at the same place; text that MuPDF merely shifted
     (its glyph advance for removed text is not always exact) is not a leak."""
-    chars = [(c, b) for c, b in zip(pt.text, pt.boxes, strict=True) if b is not None and not c.isspace()]
-    if not chars or not boxes:
+    placed = pt.placed()
+    if not len(placed.index) or not boxes:
         return [set() for _ in boxes]
-    xy = np.array([b for _, b in chars], dtype=float)
-    cx, cy = (xy[:, 0] + xy[:, 2]) / 2, (xy[:, 1] + xy[:, 3]) / 2
+    cx, cy = placed.centres
     out = []
     for x0, y0, x1, y1 in boxes:
         inside = (cx >= x0 - TOLERANCE) & (cx <= x1 + TOLERANCE) & (cy >= y0 - TOLERANCE) & (cy <= y1 + TOLERANCE)
-        out.append({fingerprint(*chars[i]) for i in np.flatnonzero(inside)})
+        covered = (int(placed.index[k]) for k in np.flatnonzero(inside))
+        out.append({fingerprint(pt.text[i], box) for i in covered
+                    if not pt.text[i].isspace() and (box := pt.boxes[i]) is not None})
     return out
 
 
@@ -203,10 +209,13 @@ def _dedupe(boxes: list[tuple[Box, str]]) -> list[tuple[Box, str]]:
     return out
 
 
-def _add_box(page: pymupdf.Page, box: Box, blank: bool = True) -> None:
-    """A redaction over ``box``; ``blank`` paints it white (where image
-    pixels are blanked), else the black box drawn after covers it."""
-    page.add_redact_annot(pymupdf.Rect(box), fill=(1, 1, 1) if blank else False, cross_out=False)
+def _paint_white(page: pymupdf.Page, areas: list[Box]) -> None:
+    """White rectangles over ``areas``, in one content stream."""
+    shape = page.new_shape()
+    for area in areas:
+        shape.draw_rect(pymupdf.Rect(area))
+    shape.finish(fill=(1, 1, 1), color=(1, 1, 1))
+    shape.commit()
 
 
 def _draw_boxes(page: pymupdf.Page, boxes: list[tuple[Box, str]], label: bool) -> None:

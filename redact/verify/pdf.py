@@ -93,6 +93,25 @@ def _spaced_pattern(text: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + r"\s*".join(re.escape(c) for c in squeezed) + r"(?!\w)")
 
 
+def _absent(exp: Expectation, text: str, digits: str) -> bool:
+    """A quick test that ``pattern_for(exp)`` cannot match ``text``: a word
+    of the string is not in it at all, or (a phone number, whose digits may
+    be split by up to three other characters) its digits are not a run of
+    ``digits``, the text's digits in order."""
+    if exp.type == "PHONE":
+        wanted = re.sub(r"\D", "", exp.text)
+        return len(wanted) >= 6 and wanted not in digits
+    return any(word not in text for word in _words(exp.text))
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in normalise(text).split(" ") if w)
+
+
 def _check_text(texts: list[PageText], expectations: list[Expectation], report: VerifyReport, ocr: bool) -> None:
     """Extracted text, and text read again by OCR from the images."""
     problems = []
@@ -109,8 +128,11 @@ def _check_text(texts: list[PageText], expectations: list[Expectation], report: 
         else:
             text = normalise(pt.text)
         spaced_page = SPACED_RUN.search(text) is not None  # one-letter tokens: a name may be spaced out
+        digits = _NOT_DIGIT.sub("", text)
         for exp, pattern in compiled:
             if exp.pages is not None and number not in exp.pages:
+                continue
+            if _absent(exp, text, digits) and not spaced_page:
                 continue
             if pattern.search(text):
                 problems.append(f"page {number}: {exp.type} {exp.text!r} still in the text")
@@ -251,14 +273,15 @@ def _fingerprints_near(pt: PageText, per_box: list[set[tuple[str, float, float]]
     """Fingerprints of the page's characters that start near where a covered
     one did (only those can match, so the rest of the page is not rounded)."""
     starts = np.array([(x, y) for keys in per_box for _, x, y in keys], dtype=float)
-    chars = [(c, b) for c, b in zip(pt.text, pt.boxes, strict=True) if b is not None]
-    if not len(starts) or not chars:
+    placed = pt.placed()
+    if not len(starts) or not len(placed.index):
         return set()
-    xy = np.array([b[:2] for _, b in chars], dtype=float)
-    near = np.zeros(len(chars), dtype=bool)
+    xy = placed.xy
+    near = np.zeros(len(xy), dtype=bool)
     for x0, y0, x1, y1 in _clusters(starts):
         near |= (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
-    return {fingerprint(*chars[i]) for i in np.flatnonzero(near)}
+    found = (int(placed.index[k]) for k in np.flatnonzero(near))
+    return {fingerprint(pt.text[i], box) for i in found if (box := pt.boxes[i]) is not None}
 
 
 def _clusters(starts: np.ndarray) -> list[tuple[float, float, float, float]]:

@@ -25,6 +25,7 @@ from redact.store.db import FindingFilter
 from redact.verify import Expectation, VerifyReport
 from redact.verify.docx import verify_docx
 from redact.verify.pdf import verify_pdf
+from redact.verify.second_look import SecondLook
 from redact.verify.text import verify_text
 
 
@@ -132,6 +133,7 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
         raise PendingError(f"{len(unscanned)} document(s) not scanned yet ({', '.join(unscanned[:3])}); "
                            "run 'redact scan' first")
     result = ApplyResult()
+    scanner = Scanner(settings, rules)  # the second look's reader
     reports_dir = case.root / "reports"
     clear_scratch(case.work)
     outputs = {o["document_id"]: o for o in case.store.outputs()}
@@ -147,13 +149,14 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
         if destination.exists():
             destination.unlink()
         try:
-            outcome = redact_and_verify(source, plan, destination, case.work, settings, password=password)
+            outcome = redact_and_verify(source, plan, destination, case.work, settings, password=password,
+                                        second_look=_second_look(case, doc["id"], scanner))
         except RedactError as exc:
             result.failed.append(doc["name"])
             result.errors.append(exc)
             result.documents.append({"document": doc["name"], "verified": False, "error": str(exc)})
             continue
-        summary = {"document": doc["name"], **outcome.summary()}
+        summary = {"document": doc["name"], **outcome.summary(), "for_review": outcome.report.for_review()}
         write_json(reports_dir / f"{doc['name']}.verify.json", summary)
         case.store.record_output(doc["id"], f"out/{doc['name']}", outcome.sha256, outcome.ok,
                                  summary, rules.digest, __version__, plan.digest(), pending)
@@ -164,6 +167,17 @@ def apply_case(case: Case, settings: Settings, rules: RuleSet, *, pending: str |
             on_doc(doc["name"])
     write_verification_summary(reports_dir, result.documents)
     return result
+
+
+def _second_look(case: Case, document_id: int, scanner: Scanner) -> SecondLook:
+    """A case's second look: whatever the scan found (decided by a reviewer
+    or pending under ``--pending``), dropped or a reviewer marked is decided;
+    anything else personal is listed for the reviewer, not refused."""
+    doc = case.store.document(document_id)
+    decided = [(f["text"], f["type"]) for f in case.store.findings(FindingFilter(document_id=document_id))]
+    decided += [(d.text, "PERSON") for d in case.store.dropped_spans(document=doc["name"])]
+    decided += [(m["pattern"], "PERSON") for m in case.store.manual_redactions(document_id) if m["kind"] == "text"]
+    return SecondLook.of(scanner, decided, blocking=False)
 
 
 def write_verification_summary(reports_dir: Path, documents: list[dict[str, Any]]) -> Path:

@@ -28,11 +28,12 @@ from redact.config import Settings
 from redact.detect.census import census, shared_in
 from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet, load_rules
-from redact.detect.scan import Scanner
+from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import ExitCode, RedactError
 from redact.ingest import kind_of, sha256_file, supported_files
 from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
 from redact.process import redact_and_verify, write_json
+from redact.verify.second_look import SecondLook
 
 REPORTS = "redact-reports"
 SUMMARY = "redact-summary.json"
@@ -106,14 +107,16 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
                     scan.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and redacted")
                 plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                           scanner.rules.s40.batch_policy.public)
-                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc, cache=cache)
+                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc, cache=cache,
+                                            second_look=_second_look(scanner, scan))
             finally:
                 doc.close()
         else:
             scan = scanner.scan_file(path, numbers=numbers)
             plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                       scanner.rules.s40.batch_policy.public)
-            outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings)
+            outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings,
+                                        second_look=_second_look(scanner, scan))
         result.pages = scan.pages
         result.findings = dict(Counter(f.type for f in scan.findings))
         result.kept_public = sum(1 for f in scan.findings if f.public)
@@ -144,6 +147,13 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
         result.message = f"internal error: {type(exc).__name__}: {exc}"
     result.seconds = round(time.perf_counter() - start, 3)
     return result
+
+
+def _second_look(scanner: Scanner, scan: ScanResult) -> SecondLook:
+    """A batch's second look: everything the scan found or dropped is decided
+    (by the batch policy); anything else personal withholds the output."""
+    decided = [(f.text, f.type) for f in scan.findings] + [(v.text, "PERSON") for v in scan.vetoes]
+    return SecondLook.of(scanner, decided, blocking=True)
 
 
 def run_batch(

@@ -65,6 +65,9 @@ class Settings(BaseModel):
     ner_focus: bool = Field(True, description="NER reads only sentences where a name could be (faster; "
                             "false = NER reads everything).")
     box_label: bool = Field(True, description="Print the exemption code inside each box.")
+    second_look_model: bool = Field(False, description="Verification's second look also runs the NER model over "
+                                    "the lines redaction changed (the rule recognisers always do); about 10% "
+                                    "slower end to end on the benchmark.")
     ocr: bool = Field(True, description="Read text in images (scans, photos) with OCR.")
 
     def ocr_engine(self) -> OcrEngine | None:

@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pymupdf
 
@@ -23,12 +23,17 @@ from redact.apply.text import redact_text
 from redact.config import Settings
 from redact.exceptions import BadInputError
 from redact.ingest import kind_of, sha256_file
+from redact.ingest.docx import read_docx_texts
 from redact.ingest.pdf import REPAIRED, PageCache, open_pdf, reveal_hidden_layers, was_repaired
 from redact.ingest.text import read_text_file
+from redact.models import PageText
 from redact.verify import VerifyReport
 from redact.verify.docx import verify_docx
-from redact.verify.pdf import verify_pdf
+from redact.verify.pdf import add_second_look, verify_pdf
 from redact.verify.text import verify_text
+
+if TYPE_CHECKING:
+    from redact.verify.second_look import SecondLook
 
 
 @dataclass
@@ -71,43 +76,30 @@ def redact_and_verify(
     password: str | None = None,
     doc: pymupdf.Document | None = None,
     cache: PageCache | None = None,
+    second_look: SecondLook | None = None,
 ) -> Outcome:
-    """Apply ``plan`` to ``source``, verify, and move to ``destination`` if clean."""
+    """Apply ``plan`` to ``source``, verify (with ``second_look``, the
+    detector reads the output again), and move to ``destination`` if clean."""
     work_dir.mkdir(parents=True, exist_ok=True)
     tmp = work_dir / f"{uuid.uuid4().hex}{source.suffix.lower()}"
     try:
-        if kind_of(source) == "pdf":
-            own = doc is None
-            notes: list[str] = []
-            if doc is None:
-                pdf, hidden = reveal_hidden_layers(open_pdf(source, password=password, max_pages=settings.max_pages,
-                                                            max_file_mb=settings.max_file_mb))
-                if hidden:
-                    notes.append(f"{hidden} hidden layer(s) switched on before redaction")
-            else:
-                pdf = doc
-            if was_repaired(pdf) and not settings.accept_repaired:
-                if own:
-                    pdf.close()
-                raise BadInputError(f"{source.name}: {REPAIRED}; after checking, apply with --accept-repaired "
-                                    "(setting accept_repaired)")
-            try:
-                applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache if doc is not None else None,
-                                     ocr=settings.ocr_engine())
-            finally:
-                if own:
-                    pdf.close()
-            applied.notes.extend(notes)
-            report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine(),
-                                boxes=applied.boxes)
-        elif kind_of(source) == "docx":
+        kind = kind_of(source)
+        if kind == "pdf":
+            applied, report = _pdf(source, plan, tmp, settings, password, doc, cache, second_look)
+        elif kind == "docx":
             applied = redact_docx(source, plan, tmp, settings.max_file_mb, settings.max_inflated_mb)
             report = verify_docx(tmp, expectations(applied))
+            if second_look is not None:
+                before = dict(read_docx_texts(source, settings.max_file_mb, settings.max_inflated_mb))
+                after = read_docx_texts(tmp, settings.max_file_mb, settings.max_inflated_mb)
+                look = second_look.reading(lambda part: PageText(part, before.get(after[(part or 1) - 1][0], "")))
+                add_second_look(report, look, [PageText(i, text) for i, (_, text) in enumerate(after, start=1)])
         else:
             text = read_text_file(source, settings.max_file_mb).text
             out_text, applied = redact_text(text, plan)
             tmp.write_text(out_text, encoding="utf-8")
-            report = verify_text(tmp, expectations(applied))
+            text_look = second_look.reading(lambda _: PageText(None, text)) if second_look is not None else None
+            report = verify_text(tmp, expectations(applied), text_look)
         digest = sha256_file(tmp)
         if not report.ok:
             return Outcome(output=None, sha256=digest, report=report, applied=applied)
@@ -117,6 +109,41 @@ def redact_and_verify(
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _pdf(source: Path, plan: Plan, tmp: Path, settings: Settings, password: str | None,
+         doc: pymupdf.Document | None, cache: PageCache | None,
+         second_look: SecondLook | None) -> tuple[Applied, VerifyReport]:
+    """Redact a PDF (``doc`` already open, or opened here) into ``tmp`` and
+    verify it; the source stays open until the second look has compared
+    the output's lines with what was read from it."""
+    own = doc is None
+    notes: list[str] = []
+    if doc is None:
+        pdf, hidden = reveal_hidden_layers(open_pdf(source, password=password, max_pages=settings.max_pages,
+                                                    max_file_mb=settings.max_file_mb))
+        if hidden:
+            notes.append(f"{hidden} hidden layer(s) switched on before redaction")
+        cache = PageCache(pdf, ocr=settings.ocr_engine())
+    else:
+        pdf = doc
+        cache = cache or PageCache(pdf, ocr=settings.ocr_engine())
+    try:
+        if was_repaired(pdf) and not settings.accept_repaired:
+            raise BadInputError(f"{source.name}: {REPAIRED}; after checking, apply with --accept-repaired "
+                                "(setting accept_repaired)")
+        look = None
+        if second_look is not None:  # read before redaction changes the pages
+            read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
+            look = second_look.reading(lambda page: read.get(page or 1) or PageText(page, ""))
+        applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache, ocr=settings.ocr_engine())
+        applied.notes.extend(notes)
+        report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine(),
+                            boxes=applied.boxes, second_look=look)
+    finally:
+        if own:
+            pdf.close()
+    return applied, report
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -54,6 +54,9 @@ def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: b
                [[d["document"], d.get("boxes", 0),
                  ("yes (unchanged)" if d.get("unchanged") else "yes") if d.get("verified") else "FAILED",
                  d.get("output") or d.get("error", "-")] for d in result.documents])
+        for d in result.documents:
+            for item in d.get("for_review") or []:
+                STATE.say(f"for review in {d['document']}: {item}")
         STATE.say(f"outputs: {case_dir / 'out'}   reports: {case_dir / 'reports' / 'verification.txt'}")
     if result.errors and len(result.errors) == len(result.failed):
         # nothing failed verification: the documents could not be opened; say why, with that error's code

@@ -3,7 +3,7 @@ passes (names repeated elsewhere, the s40 policy) and boxes for PDFs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,6 +52,7 @@ class Scanner:
         self.rules = rules
         self.detector = detector or Detector(settings, rules)
         english, names = common_english(self.detector.nlp), first_names()
+        self.english = english  # the model's lemma index: ordinary words
         self.builder = FindingBuilder(rules, settings.default_exemption, english, names)
         self.policy = Policy(rules)
         signals = [w for key in ("titles", "ranks") for phrase in rules.vocabularies.get(key, [])
@@ -138,12 +139,17 @@ class Scanner:
         self, texts: list[tuple[int | None, str]], progress: PageProgress | None = None, *,
         numbers: NumberContext | None = None, letterhead: set[int] | None = None,
         ocr_pages: set[int] | None = None, vetoes: list[Veto] | None = None,
+        whole: list[str] | None = None, model: bool = True,
     ) -> list[Finding]:
         """Findings for a document given as (page, text) pairs; ``letterhead``
         names the pages that are a Word file's headers and footers,
         ``ocr_pages`` those with text read by OCR; spans that the document's
-        own evidence drops are appended to ``vetoes``."""
-        common = common_words(t for _, t in texts)
+        own evidence drops are appended to ``vetoes``. ``whole`` is the
+        whole document's text when ``texts`` are only parts of it: how it
+        uses a word elsewhere is evidence here too. ``model`` False leaves
+        the NER model out (the rule recognisers, checks and policy only)."""
+        whole = whole if whole is not None else [t for _, t in texts]
+        common = common_words(whole)
         per_page: list[list[Finding]] = []
         chunks, owners = _chunk(texts, self.settings.ner_chunk_chars)
         # identical pages (a form repeated, a blank template) are analysed once
@@ -151,14 +157,16 @@ class Scanner:
         unique = [i for i, c in enumerate(chunks) if first_of.setdefault(c, i) == i]
         unique_chunks = [chunks[i] for i in unique]
         by_rules = self.detector.find_by_rules(unique_chunks)
-        ner_chunks = [truecase_capitals(c) for c in blank_repeated_lines(unique_chunks)]
-        if self.focus is not None:
-            # a first-name guess explains nothing: NER still reads its sentence
-            spans = [[(r.start, r.end) for r in results
-                      if r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != "first_name"]
-                     for results in by_rules]
-            ner_chunks = self.focus.blank(ner_chunks, common, spans)
-        by_model = self.detector.find_by_model(unique_chunks, ner_chunks)
+        by_model: Iterable[list[RecognizerResult]] = [[] for _ in unique_chunks]
+        if model:
+            ner_chunks = [truecase_capitals(c) for c in blank_repeated_lines(unique_chunks)]
+            if self.focus is not None:
+                # a first-name guess explains nothing: NER still reads its sentence
+                spans = [[(r.start, r.end) for r in results
+                          if r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != "first_name"]
+                         for results in by_rules]
+                ner_chunks = self.focus.blank(ner_chunks, common, spans)
+            by_model = self.detector.find_by_model(unique_chunks, ner_chunks)
         unique_results = dict(zip(unique, (r + m for r, m in zip(by_rules, by_model, strict=True)), strict=True))
         results_by_chunk = [unique_results[first_of[c]] for c in chunks]
         page_results: dict[int, list[Finding]] = {i: [] for i in range(len(texts))}
@@ -172,7 +180,7 @@ class Scanner:
             page_results[index].extend(found)
             if progress and offset == 0:
                 progress(1)
-        evidence = DocumentEvidence(self.evidence_rules, (t for _, t in texts),
+        evidence = DocumentEvidence(self.evidence_rules, whole,
                                     [f for found in page_results.values() for f in found])
         for i, (_, text) in enumerate(texts):
             page_results[i] = _apply_vetoes(evidence, page_results[i], text, dropped)

@@ -13,6 +13,7 @@ class Check:
     name: str
     ok: bool
     detail: str = ""
+    review: list[str] = field(default_factory=list)  # listed for a reviewer, not failing
 
 
 @dataclass
@@ -36,13 +37,22 @@ class VerifyReport:
         """True only when every check passed."""
         return all(c.ok for c in self.checks)
 
-    def add(self, name: str, problems: list[str], passed_detail: str = "") -> None:
-        """Record a check from its list of problems (empty = passed)."""
+    def add(self, name: str, problems: list[str], passed_detail: str = "", *, blocking: bool = True) -> None:
+        """Record a check from its list of problems (empty = passed); with
+        ``blocking`` False the problems are listed for a reviewer and the
+        check passes."""
         if problems:
             shown = "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
-            self.checks.append(Check(name, False, shown))
+            if blocking:
+                self.checks.append(Check(name, False, shown))
+            else:
+                self.checks.append(Check(name, True, f"for review: {shown}", review=list(problems)))
         else:
             self.checks.append(Check(name, True, passed_detail))
+
+    def for_review(self) -> list[str]:
+        """What passing checks listed for a reviewer."""
+        return [item for c in self.checks for item in c.review]
 
     def failures(self) -> list[Check]:
         """The checks that failed."""

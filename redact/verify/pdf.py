@@ -13,6 +13,7 @@ import contextlib
 import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pymupdf
@@ -25,6 +26,9 @@ from redact.models import PageText
 from redact.normalise import needle_pattern, normalise
 from redact.verify import Expectation, VerifyReport
 
+if TYPE_CHECKING:
+    from redact.verify.second_look import SecondLook
+
 BYTE_MIN_LEN = 4
 
 
@@ -35,6 +39,7 @@ def verify_pdf(
     password: str | None = None,
     ocr: OcrEngine | None = None,
     boxes: dict[int, list[tuple[Box, str]]] | None = None,
+    second_look: SecondLook | None = None,
 ) -> VerifyReport:
     """Run every check on ``path``; the report says which failed and why."""
     report = VerifyReport(file=str(path))
@@ -54,12 +59,20 @@ def verify_pdf(
         _check_under_boxes(texts, under or {}, report)
         _check_boxes_filled(doc, boxes or {}, report)
         _check_structure(doc, data, expectations, report)
+        if second_look is not None:
+            add_second_look(report, second_look, texts)
     finally:
         doc.close()
     return report
 
 
 OCR_MIN_LEN = 4
+
+
+def add_second_look(report: VerifyReport, look: SecondLook, after: list[PageText]) -> None:
+    """The detector's reading of what the output still holds (``SecondLook``)."""
+    report.add("second_look", look.problems(after), "no undecided personal data in the changed lines",
+               blocking=look.blocking)
 
 
 def _squeeze(text: str) -> str:

@@ -1,0 +1,79 @@
+"""Verification's second look: the detector reads what redaction changed,
+and reports personal data that no decision of the first look covers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from redact.apply import Plan, StringTarget
+from redact.config import Settings
+from redact.detect.scan import Scanner
+from redact.process import redact_and_verify
+from redact.verify.second_look import SecondLook, changed_lines
+from tests.pdfs import text_pdf
+
+LINES = ["Housing review notes", "Please contact Orla Penhallow on 01632 960545 about the visit.",
+         "The visit is on Tuesday."]
+
+
+def _plan() -> Plan:
+    return Plan(strings=[StringTarget("Orla Penhallow", "PERSON", "s40(2)")])
+
+
+def test_only_changed_lines_are_read_again() -> None:
+    before = "Heading\nCall Orla Penhallow today\nHeading\nAn unchanged line"
+    after = "Heading\nCall today\nHeading\nAn unchanged line"
+    assert changed_lines(before, after) == "Call today"
+    assert changed_lines(before, after, context=1) == "Heading\nCall today\nHeading"
+    # a line that the input holds once is matched once
+    assert changed_lines("A line", "A line\nA line") == "A line"
+
+
+def test_undecided_number_in_a_changed_line_withholds_a_batch_output(tmp_path: Path, settings: Settings,
+                                                                     scanner: Scanner) -> None:
+    source = text_pdf(tmp_path / "notes.pdf", LINES)
+    # the first look decided the name only: the number beside it was never proposed
+    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=True)
+    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
+                                second_look=look)
+    assert not outcome.ok and outcome.output is None
+    failed = {c.name: c.detail for c in outcome.report.failures()}
+    assert "01632 960545" in failed["second_look"]
+
+
+def test_undecided_number_is_listed_for_the_reviewer_in_a_case(tmp_path: Path, settings: Settings,
+                                                                scanner: Scanner) -> None:
+    source = text_pdf(tmp_path / "notes.pdf", LINES)
+    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=False)
+    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
+                                second_look=look)
+    assert outcome.ok
+    assert any("01632 960545" in item for item in outcome.report.for_review())
+
+
+def test_a_decided_number_is_not_reported(tmp_path: Path, settings: Settings, scanner: Scanner) -> None:
+    source = text_pdf(tmp_path / "notes.pdf", LINES)
+    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON"), ("01632 960 545", "PHONE")], blocking=True)
+    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
+                                second_look=look)
+    assert outcome.ok, outcome.report.failures()
+
+
+def test_a_title_left_beside_a_box_names_no_one(tmp_path: Path, settings: Settings, scanner: Scanner) -> None:
+    source = text_pdf(tmp_path / "notes.pdf", ["If the matter is urgent, call Det Supt Orla Penhallow directly.",
+                                               "Author Summary"])
+    look = replace(SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=True), model=True)
+    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
+                                second_look=look)
+    assert outcome.ok, outcome.report.failures()
+
+
+def test_text_files_get_a_second_look(tmp_path: Path, settings: Settings, scanner: Scanner) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=True)
+    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.txt", tmp_path / "work", settings,
+                                second_look=look)
+    assert not outcome.ok
+    assert "01632 960545" in {c.name: c.detail for c in outcome.report.failures()}["second_look"]

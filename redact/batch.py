@@ -31,7 +31,7 @@ from redact.detect.rules import RuleSet, load_rules
 from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import ExitCode, RedactError
 from redact.ingest import kind_of, sha256_file, supported_files
-from redact.ingest.pdf import PageCache, open_pdf, reveal_hidden_layers
+from redact.ingest.pdf import PageCache, open_for_reading
 from redact.process import redact_and_verify, write_json
 from redact.verify.second_look import SecondLook
 
@@ -98,13 +98,12 @@ def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: 
     result = FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok))
     try:
         if kind_of(path) == "pdf":
-            doc, hidden = reveal_hidden_layers(
-                open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb))
+            doc, opened = open_for_reading(path, password=password, max_pages=settings.max_pages,
+                                           max_file_mb=settings.max_file_mb)
             try:
                 cache = PageCache(doc, ocr=settings.ocr_engine())
                 scan = scanner.scan_pdf(doc, path, cache=cache, numbers=numbers)
-                if hidden:
-                    scan.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and redacted")
+                scan.notes[:0] = opened
                 plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                           scanner.rules.s40.batch_policy.public)
                 outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc, cache=cache,

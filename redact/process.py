@@ -24,7 +24,7 @@ from redact.config import Settings
 from redact.exceptions import BadInputError
 from redact.ingest import kind_of, sha256_file
 from redact.ingest.docx import read_docx_texts
-from redact.ingest.pdf import REPAIRED, PageCache, open_pdf, reveal_hidden_layers, was_repaired
+from redact.ingest.pdf import REPAIRED, PageCache, open_for_reading, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import PageText
 from redact.verify import VerifyReport
@@ -118,12 +118,10 @@ def _pdf(source: Path, plan: Plan, tmp: Path, settings: Settings, password: str 
     verify it; the source stays open until the second look has compared
     the output's lines with what was read from it."""
     own = doc is None
-    notes: list[str] = []
+    notes: list[str] = []  # what opening changed (the batch's scan notes say it already)
     if doc is None:
-        pdf, hidden = reveal_hidden_layers(open_pdf(source, password=password, max_pages=settings.max_pages,
-                                                    max_file_mb=settings.max_file_mb))
-        if hidden:
-            notes.append(f"{hidden} hidden layer(s) switched on before redaction")
+        pdf, notes = open_for_reading(source, password=password, max_pages=settings.max_pages,
+                                      max_file_mb=settings.max_file_mb)
         cache = PageCache(pdf, ocr=settings.ocr_engine())
     else:
         pdf = doc

@@ -77,3 +77,43 @@ def test_text_files_get_a_second_look(tmp_path: Path, settings: Settings, scanne
                                 second_look=look)
     assert not outcome.ok
     assert "01632 960545" in {c.name: c.detail for c in outcome.report.failures()}["second_look"]
+
+
+def _commented_pdf(path: Path) -> Path:
+    """A helpline in the body, a footer, a comment box and a form field; a
+    resident's name and number in the same comment box."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "For advice call the helpline on 01632 960000.", fontsize=11)
+    page.insert_text((72, 800), "Helpline 01632 960000", fontsize=9)
+    page.add_freetext_annot(pymupdf.Rect(72, 120, 520, 160),
+                            "Resident Orla Penhallow rang from 01632 960545.\nHelpline 01632 960000", fontsize=10)
+    widget = pymupdf.Widget()
+    widget.field_type = pymupdf.PDF_WIDGET_TYPE_TEXT
+    widget.field_name = "contact"
+    widget.field_value = "Helpline 01632 960000"
+    widget.rect = pymupdf.Rect(72, 200, 400, 220)
+    page.add_widget(widget)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_a_public_number_is_decided_once_in_body_footer_comment_and_field(tmp_path: Path,
+                                                                         settings: Settings) -> None:
+    import pymupdf
+
+    from redact.batch import run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _commented_pdf(src / "notes.pdf")
+    summary = run_batch(src, tmp_path / "out", settings, workers=1)
+    assert summary["failed"] == 0, summary
+    doc = pymupdf.open(tmp_path / "out" / "notes.pdf")
+    text = doc[0].get_text()
+    assert text.count("01632 960000") == 4, text  # body, footer, comment and field all keep it
+    assert "960545" not in text and "Penhallow" not in text
+    assert not list(doc[0].annots()) and not list(doc[0].widgets())

@@ -23,7 +23,7 @@ from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
 from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import LOW_CONFIDENCE
-from redact.ingest.pdf import REPAIRED, PageCache, open_pdf, reveal_hidden_layers, was_repaired
+from redact.ingest.pdf import REPAIRED, PageCache, open_for_reading, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import Finding, Veto
 from redact.normalise import identity, line_bounds
@@ -70,14 +70,13 @@ class Scanner:
         """Scan a PDF, Word, text or e-mail file; ``numbers`` carries the phone
         numbers shared with the other documents of a batch or case."""
         if kind_of(path) == "pdf":
-            doc, hidden = reveal_hidden_layers(open_pdf(path, password=password, max_pages=self.settings.max_pages,
-                                                        max_file_mb=self.settings.max_file_mb))
+            doc, opened = open_for_reading(path, password=password, max_pages=self.settings.max_pages,
+                                           max_file_mb=self.settings.max_file_mb)
             try:
                 result = self.scan_pdf(doc, path, progress, numbers=numbers)
             finally:
                 doc.close()
-            if hidden:
-                result.notes.insert(0, f"{hidden} hidden optional-content layer(s) switched on and scanned")
+            result.notes[:0] = opened
             return result
         if kind_of(path) == "docx":
             return self.scan_docx(path, progress, numbers)

@@ -164,6 +164,40 @@ def reveal_hidden_layers(doc: pymupdf.Document) -> tuple[pymupdf.Document, int]:
     return reopened, len(off)
 
 
+def open_for_reading(path: Path, *, password: str | None, max_pages: int,
+                     max_file_mb: float) -> tuple[pymupdf.Document, list[str]]:
+    """Open a PDF the way detection and redaction both read it: hidden
+    layers switched on (``reveal_hidden_layers``) and annotations and form
+    fields drawn into the page (``bake_annotations``); the notes say what
+    was changed."""
+    doc, hidden = reveal_hidden_layers(open_pdf(path, password=password, max_pages=max_pages,
+                                                max_file_mb=max_file_mb))
+    notes = [f"{hidden} hidden optional-content layer(s) switched on"] if hidden else []
+    baked = bake_annotations(doc)
+    if baked:
+        notes.append(f"{baked} annotation(s) and form field(s) drawn into the page and read as its text")
+    return doc, notes
+
+
+def bake_annotations(doc: pymupdf.Document) -> int:
+    """Draw every annotation and form field into its page's content; return
+    how many there were.
+
+    A comment box or a form field shows text a reader sees; as page text it
+    is detected and decided like the rest, so a public number in a field is
+    kept where the body keeps it and a name is redacted. What has no
+    appearance (a pop-up note's text) is gone with the annotation. If MuPDF
+    cannot draw them, they stay annotations, and the release removes them
+    whole (``redact.apply.pdf.sanitise``)."""
+    count = sum(len(list(page.annots())) + len(list(page.widgets())) for page in doc)
+    if count:
+        try:
+            doc.bake(annots=True, widgets=True)
+        except Exception:  # noqa: BLE001 - a damaged annotation: removed whole at release instead
+            return 0
+    return count
+
+
 REPAIRED = ("damaged PDF: MuPDF had to repair its structure on opening, so pages or objects may be missing "
             "or blank; compare with the original before release")
 

@@ -133,7 +133,7 @@ def _pdf(source: Path, plan: Plan, tmp: Path, settings: Settings, password: str 
         look = None
         if second_look is not None:  # read before redaction changes the pages
             read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
-            look = second_look.reading(lambda page: read.get(page or 1) or PageText(page, ""))
+            look = second_look.reading(lambda page: read.get(page or 0) or PageText(page, ""))
         applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache, ocr=settings.ocr_engine())
         applied.notes.extend(notes)
         report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine(),

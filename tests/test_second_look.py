@@ -117,3 +117,23 @@ def test_a_public_number_is_decided_once_in_body_footer_comment_and_field(tmp_pa
     assert text.count("01632 960000") == 4, text  # body, footer, comment and field all keep it
     assert "960545" not in text and "Penhallow" not in text
     assert not list(doc[0].annots()) and not list(doc[0].widgets())
+
+
+def test_an_alternate_text_is_read_by_the_second_look(tmp_path: Path, settings: Settings,
+                                                      scanner: Scanner) -> None:
+    import pymupdf
+
+    source = text_pdf(tmp_path / "notes.pdf", LINES)
+    doc = pymupdf.open(source)
+    page = doc[0]
+    marked = b"q /Span <</ActualText (Call Tamsin on 01632 960777)>> BDC BT /helv 11 Tf 72 650 Td (Signed) Tj ET EMC Q"
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<<>>")
+    doc.update_stream(xref, marked)
+    doc.xref_set_key(page.xref, "Contents", "[" + " ".join(f"{c} 0 R" for c in [*page.get_contents(), xref]) + "]")
+    doc.save(tmp_path / "marked.pdf")
+    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON"), ("01632 960545", "PHONE")], blocking=True)
+    outcome = redact_and_verify(tmp_path / "marked.pdf", _plan(), tmp_path / "out" / "marked.pdf", tmp_path / "work",
+                                settings, second_look=look)
+    assert not outcome.ok
+    assert "01632 960777" in {c.name: c.detail for c in outcome.report.failures()}["second_look"]

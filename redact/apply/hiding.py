@@ -19,12 +19,8 @@ import re
 
 import pymupdf
 
+from redact.ingest.alternates import ALTERNATE_KEYS, CONTENT_STRING, content_stream, decode_string, has_alternates
 from redact.normalise import needle_pattern, normalise
-
-ALTERNATE_KEYS = ("ActualText", "Alt", "E")
-# a key and its string value in a content stream: (literal, one level of nesting) or <hex>
-_CONTENT_STRING = re.compile(
-    rb"/(ActualText|Alt|E)\s*(\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]*>)")
 
 
 def clear_outside_crop(page: pymupdf.Page) -> bool:
@@ -56,7 +52,7 @@ def clear_alternate_texts(doc: pymupdf.Document, approved: list[str]) -> int:
     """Empty every /ActualText, /Alt and /E string that holds an approved
     string; return how many were emptied."""
     patterns = [needle_pattern(t) for t in approved if len(normalise(t)) >= 2]
-    if not patterns or not _has_alternates(doc):
+    if not patterns or not has_alternates(doc):
         return 0
 
     def holds(value: str) -> bool:
@@ -79,36 +75,11 @@ def clear_alternate_texts(doc: pymupdf.Document, approved: list[str]) -> int:
                 cleared += 1
         # content streams only: pages' and form XObjects' (not images)
         if xref in contents or re.search(r"/Subtype\s*/Form\b", source):
-            new, count = _clear_in_content(_stream(doc, xref), holds)
+            new, count = _clear_in_content(content_stream(doc, xref), holds)
             if count:
                 doc.update_stream(xref, new)
                 cleared += count
     return cleared
-
-
-def _has_alternates(doc: pymupdf.Document) -> bool:
-    """Any alternate text in the file at all (most files have none): its
-    structure tree, or a marked-content property in a page's content."""
-    if doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] != "null":
-        return True
-    for page in doc:
-        if any(f"/{k}".encode() in _stream(doc, x) for x in page.get_contents() for k in ALTERNATE_KEYS):
-            return True
-        if doc.xref_get_key(page.xref, "Resources/Properties")[0] != "null":
-            return True
-    return bool(_form_xrefs(doc))  # a form XObject may carry its own marked content
-
-
-def _form_xrefs(doc: pymupdf.Document) -> list[int]:
-    """The form XObjects the pages use."""
-    return sorted({x[0] for page in doc for x in page.get_xobjects()})
-
-
-def _stream(doc: pymupdf.Document, xref: int) -> bytes:
-    try:
-        return doc.xref_stream(xref) or b""
-    except RuntimeError:
-        return b""
 
 
 def _clear_in_content(stream: bytes, holds: object) -> tuple[bytes, int]:
@@ -117,32 +88,11 @@ def _clear_in_content(stream: bytes, holds: object) -> tuple[bytes, int]:
 
     def replace(m: re.Match[bytes]) -> bytes:
         nonlocal count
-        if holds(_decode(m.group(2))):  # type: ignore[operator]
+        if holds(decode_string(m.group(2))):  # type: ignore[operator]
             count += 1
             return b"/" + m.group(1) + b" ()"
         return m.group(0)
 
     if not any(f"/{k}".encode() in stream for k in ALTERNATE_KEYS):
         return stream, 0
-    return _CONTENT_STRING.sub(replace, stream), count
-
-
-def _decode(token: bytes) -> str:
-    """A PDF string token as text (literal or hex; UTF-16 with a BOM, else PDFDocEncoding)."""
-    if token.startswith(b"<"):
-        raw = bytes.fromhex(re.sub(rb"\s", b"", token[1:-1]).decode("ascii") or "")
-    else:
-        body = token[1:-1]
-        raw = re.sub(rb"\\([nrtbf()\\]|[0-7]{1,3})", _unescape, body)
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", "replace")
-    return raw.decode("latin-1")
-
-
-def _unescape(m: re.Match[bytes]) -> bytes:
-    code = m.group(1)
-    simple = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")",
-              b"\\": b"\\"}
-    if code in simple:
-        return simple[code]
-    return bytes([int(code, 8) & 0xFF])
+    return CONTENT_STRING.sub(replace, stream), count

@@ -19,6 +19,7 @@ import numpy as np
 import pymupdf
 
 from redact.geometry import Box, fingerprint
+from redact.ingest.alternates import alternate_texts
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import page_text
 from redact.ingest.visual import SPACED_RUN
@@ -60,7 +61,9 @@ def verify_pdf(
         _check_boxes_filled(doc, boxes or {}, report)
         _check_structure(doc, data, expectations, report)
         if second_look is not None:
-            add_second_look(report, second_look, texts)
+            # what the output still says beside its glyphs is read too, as text of no page
+            alternates = [PageText(None, "\n".join(found))] if (found := alternate_texts(doc)) else []
+            add_second_look(report, second_look, texts + alternates)
     finally:
         doc.close()
     return report

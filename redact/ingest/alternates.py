@@ -3,7 +3,7 @@
 lists) and in objects (structure elements, named property lists). A reader
 such as a screen reader or a copy-paste reads them instead of the glyphs,
 so redaction cleans them (``redact.apply.hiding``) and verification's
-second look reads what is left (``alternate_texts``)."""
+second look reads what is left (``redact.verify.pdf``)."""
 
 from __future__ import annotations
 
@@ -15,29 +15,6 @@ ALTERNATE_KEYS = ("ActualText", "Alt", "E")
 # a key and its string value in a content stream: (literal, one level of nesting) or <hex>
 CONTENT_STRING = re.compile(
     rb"/(ActualText|Alt|E)\s*(\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]*>)")
-
-
-def alternate_texts(doc: pymupdf.Document) -> list[str]:
-    """Every non-empty alternate text in the file's objects and in the
-    content streams of its pages and form XObjects."""
-    out: list[str] = []
-    if not has_alternates(doc):
-        return out
-    contents = {xref for page in doc for xref in page.get_contents()} | set(form_xrefs(doc))
-    for xref in range(1, doc.xref_length()):
-        try:
-            source = doc.xref_object(xref, compressed=True)
-        except RuntimeError:
-            continue
-        for key in ALTERNATE_KEYS:
-            if f"/{key}" in source:
-                kind, value = doc.xref_get_key(xref, key)
-                if kind == "string" and value.strip():
-                    out.append(value)
-        if xref in contents:
-            stream = content_stream(doc, xref)
-            out += [text for m in CONTENT_STRING.finditer(stream) if (text := decode_string(m.group(2))).strip()]
-    return out
 
 
 def has_alternates(doc: pymupdf.Document) -> bool:

@@ -189,6 +189,9 @@ def bake_annotations(doc: pymupdf.Document) -> int:
     appearance (a pop-up note's text) is gone with the annotation. If MuPDF
     cannot draw them, they stay annotations, and the release removes them
     whole (``redact.apply.pdf.sanitise``)."""
+    # the /Annots key first: loading every page's annotations costs more than the rest of opening
+    if all(doc.xref_get_key(doc.page_xref(n), "Annots")[0] == "null" for n in range(doc.page_count)):
+        return 0
     count = sum(len(list(page.annots())) + len(list(page.widgets())) for page in doc)
     if count:
         try:

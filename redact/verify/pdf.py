@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ import numpy as np
 import pymupdf
 
 from redact.geometry import Box, fingerprint
-from redact.ingest.alternates import alternate_texts
+from redact.ingest.alternates import ALTERNATE_KEYS, CONTENT_STRING, decode_string
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import page_text
 from redact.ingest.visual import SPACED_RUN
@@ -56,13 +57,14 @@ def verify_pdf(
     try:
         texts = [page_text(page, ocr) for page in doc]
         _check_text(texts, expectations, report, ocr is not None)
-        _check_bytes(doc, expectations, report)
+        objects = _read_objects(doc)
+        _check_bytes(objects, expectations, report)
         _check_under_boxes(texts, under or {}, report)
         _check_boxes_filled(doc, boxes or {}, report)
         _check_structure(doc, data, expectations, report)
         if second_look is not None:
             # what the output still says beside its glyphs is read too, as text of no page
-            alternates = [PageText(None, "\n".join(found))] if (found := alternate_texts(doc)) else []
+            alternates = [PageText(None, "\n".join(objects.alternates))] if objects.alternates else []
             add_second_look(report, second_look, texts + alternates)
     finally:
         doc.close()
@@ -166,35 +168,61 @@ def _encodings(text: str) -> list[bytes]:
     return list(dict.fromkeys(out))
 
 
-def _check_bytes(doc: pymupdf.Document, expectations: list[Expectation],
-                 report: VerifyReport) -> None:
-    """Decompress every object and search it (catches orphaned objects)."""
+@dataclass
+class _Objects:
+    """Every object of the output, read once: the string values, the stream
+    contents (lower case; font programs left out) and the alternate texts
+    (``/ActualText``, ``/Alt``, ``/E``) in objects and content streams."""
+
+    strings: list[bytes] = field(default_factory=list)
+    streams: dict[int, bytes] = field(default_factory=dict)
+    alternates: list[str] = field(default_factory=list)
+
+
+def _read_objects(doc: pymupdf.Document) -> _Objects:
+    """One pass over the file's objects for the byte check and the second look."""
+    out = _Objects()
+    programs: set[int] = set()  # embedded font programs: font and glyph names, never page text
+    contents = {xref for page in doc for xref in page.get_contents()}
+    for xref in range(1, doc.xref_length()):
+        try:
+            source = doc.xref_object(xref, compressed=False)
+            out.strings.extend(s.lower() for s in _pdf_strings(source))
+            if "/FontFile" in source:
+                programs.update(int(m) for m in re.findall(r"/FontFile[23]?\s+(\d+)\s+0\s+R", source))
+            for key in ALTERNATE_KEYS:
+                if f"/{key}" in source and (value := doc.xref_get_key(xref, key))[0] == "string" and value[1].strip():
+                    out.alternates.append(value[1])
+            if doc.xref_is_stream(xref):
+                stream = doc.xref_stream(xref)
+                if not stream:
+                    continue
+                out.streams[xref] = stream.lower()
+                if (xref in contents or _FORM.search(source)) and (b"/ActualText" in stream or b"/Alt" in stream
+                                                                    or b"/E" in stream):
+                    out.alternates += [text for m in CONTENT_STRING.finditer(stream)
+                                       if (text := decode_string(m.group(2))).strip()]
+        except Exception:  # a damaged object: the text checks still run
+            continue
+    for xref in programs:
+        out.streams.pop(xref, None)
+    out.strings.extend(s.lower() for s in _pdf_strings(doc.pdf_trailer()))
+    return out
+
+
+_FORM = re.compile(r"/Subtype\s*/Form\b")
+
+
+def _check_bytes(objects: _Objects, expectations: list[Expectation], report: VerifyReport) -> None:
+    """Every object decompressed and searched (catches orphaned objects):
+    string values, and streams, where a /Name is syntax, not text; never the
+    PDF syntax itself, where words such as "Page" or "Font" are keys."""
     needles = [(e, _encodings(e.text)) for e in expectations
                if e.pages is None and len(normalise(e.text)) >= BYTE_MIN_LEN]
     if not needles:
         report.add("bytes", [], "no string long enough to scan for")
         return
-    # stream contents (page text, XMP, attachments) and every string value;
-    # never the PDF syntax itself, where words such as "Page" or "Font" are keys
-    blobs: list[bytes] = []  # string values
-    streams: dict[int, bytes] = {}  # stream contents, where a /Name is syntax, not text
-    programs: set[int] = set()  # embedded font programs: font and glyph names, never page text
-    for xref in range(1, doc.xref_length()):
-        try:
-            source = doc.xref_object(xref, compressed=False)
-            blobs.extend(s.lower() for s in _pdf_strings(source))
-            if "/FontFile" in source:
-                programs.update(int(m) for m in re.findall(r"/FontFile[23]?\s+(\d+)\s+0\s+R", source))
-            if doc.xref_is_stream(xref):
-                stream = doc.xref_stream(xref)
-                if stream:
-                    streams[xref] = stream.lower()
-        except Exception:  # a damaged object: the text checks still run
-            continue
-    for xref in programs:
-        streams.pop(xref, None)
-    trailer = doc.pdf_trailer()
-    blobs.extend(s.lower() for s in _pdf_strings(trailer))
+    blobs, streams = objects.strings, objects.streams
     problems = []
     for exp, encoded in needles:
         found = any(_bounded_find(blob, needle) for blob in blobs for needle in encoded) or any(

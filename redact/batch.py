@@ -17,55 +17,22 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from redact import __version__
-from redact.apply.plan import plan_from_findings
+from redact import __version__, worker
 from redact.config import Settings
 from redact.detect.census import census, shared_in
 from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet, load_rules
-from redact.detect.scan import Scanner, ScanResult
-from redact.exceptions import ExitCode, RedactError
-from redact.ingest import kind_of, sha256_file, supported_files
-from redact.ingest.pdf import PageCache, open_for_reading
-from redact.process import redact_and_verify, write_json
-from redact.verify.second_look import SecondLook
+from redact.exceptions import ExitCode
+from redact.ingest import sha256_file, supported_files
+from redact.process import write_json
+from redact.worker import REPORTS, SCANNERS, FileResult, Job
 
-REPORTS = "redact-reports"
 SUMMARY = "redact-summary.json"
-Job = tuple[Path, str, str, NumberContext]  # (path, path relative to the input folder, input SHA-256, shared numbers)
 WORK_PREFIX = ".redact-work-"  # scratch folder inside the output folder (one batch per output folder at a time)
-
-
-@dataclass
-class FileResult:
-    """The outcome for one input file."""
-
-    file: str
-    status: str  # ok | failed | leak
-    exit_code: int
-    message: str = ""
-    pages: int = 0
-    findings: dict[str, int] = field(default_factory=dict)
-    redacted: int = 0
-    kept_public: int = 0
-    boxes: int = 0
-    seconds: float = 0.0
-    output: str | None = None
-    sha256: str | None = None
-    notes: list[str] = field(default_factory=list)
-    reused: str | None = None  # "unchanged" (kept from an earlier run) or "identical to <file>"
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(settings: Settings, rules: RuleSet) -> None:
-    _WORKER["scanner"] = Scanner(settings, rules)
 
 
 def _init_pool_worker(settings: Settings, rules: RuleSet, batch_pid: int) -> None:
@@ -78,81 +45,13 @@ def _init_pool_worker(settings: Settings, rules: RuleSet, batch_pid: int) -> Non
         os._exit(1)
 
     threading.Thread(target=watch, name="redact-parent-watch", daemon=True).start()
-    _init_worker(settings, rules)
+    SCANNERS.get(settings, rules)
 
 
 def discover(in_dir: Path) -> list[Path]:
     """Every supported file under ``in_dir``, largest first (so the long
     ones start early and the workers finish together)."""
     return sorted(supported_files([in_dir]), key=lambda p: (-p.stat().st_size, str(p)))
-
-
-def process_file(path: Path, rel: str, out_dir: Path, work_dir: Path, password: str | None,
-                 input_sha256: str = "", numbers: NumberContext | None = None) -> FileResult:
-    """Scan, decide, apply and verify one file (runs inside a worker);
-    ``numbers`` holds the file's phone numbers shared with other files."""
-    numbers = numbers or NumberContext()
-    scanner: Scanner = _WORKER["scanner"]
-    settings = scanner.settings
-    start = time.perf_counter()
-    result = FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok))
-    try:
-        if kind_of(path) == "pdf":
-            doc, opened = open_for_reading(path, password=password, max_pages=settings.max_pages,
-                                           max_file_mb=settings.max_file_mb)
-            try:
-                cache = PageCache(doc, ocr=settings.ocr_engine())
-                scan = scanner.scan_pdf(doc, path, cache=cache, numbers=numbers)
-                scan.notes[:0] = opened
-                plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
-                                          scanner.rules.s40.batch_policy.public)
-                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc, cache=cache,
-                                            second_look=_second_look(scanner, scan))
-            finally:
-                doc.close()
-        else:
-            scan = scanner.scan_file(path, numbers=numbers)
-            plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
-                                      scanner.rules.s40.batch_policy.public)
-            outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings,
-                                        second_look=_second_look(scanner, scan))
-        result.pages = scan.pages
-        result.findings = dict(Counter(f.type for f in scan.findings))
-        result.kept_public = sum(1 for f in scan.findings if f.public)
-        result.redacted = len(scan.findings) - result.kept_public
-        result.boxes = sum(len(b) for b in outcome.applied.boxes.values())
-        result.notes = scan.notes + outcome.applied.notes
-        result.sha256 = outcome.sha256
-        report = {"file": rel, "tool_version": __version__, "rules_digest": scanner.rules.digest,
-                  "input_sha256": input_sha256, "shared_numbers": sorted(numbers.shared),
-                  "pages": result.pages, "findings_by_type": result.findings,
-                  "findings": [f.to_json(rel, Path(rel).stem) for f in scan.findings],
-                  **outcome.summary(), "notes": result.notes}
-        write_json(out_dir / REPORTS / f"{rel}.json", report)
-        if outcome.ok:
-            result.output = str(outcome.output)
-        else:
-            result.status = "leak"
-            result.exit_code = int(ExitCode.verify_failed)
-            result.message = "verification failed: " + "; ".join(
-                f"{c.name}: {c.detail}" for c in outcome.report.failures())
-    except RedactError as exc:
-        result.status = "failed"
-        result.exit_code = int(exc.exit_code)
-        result.message = str(exc)
-    except Exception as exc:  # one bad file never stops the batch
-        result.status = "failed"
-        result.exit_code = int(ExitCode.other_error)
-        result.message = f"internal error: {type(exc).__name__}: {exc}"
-    result.seconds = round(time.perf_counter() - start, 3)
-    return result
-
-
-def _second_look(scanner: Scanner, scan: ScanResult) -> SecondLook:
-    """A batch's second look: everything the scan found or dropped is decided
-    (by the batch policy); anything else personal withholds the output."""
-    decided = [(f.text, f.type) for f in scan.findings] + [(v.text, "PERSON") for v in scan.vetoes]
-    return SecondLook.of(scanner, decided, blocking=True)
 
 
 def run_batch(
@@ -209,7 +108,7 @@ def run_batch(
                 copies.append((rel, first_of[digest]))
             else:
                 first_of[digest] = rel
-                jobs.append((path, rel, digest, numbers))
+                jobs.append(Job(path, rel, digest, numbers))
         if not jobs:
             pass  # everything is unchanged or a copy: no model to load
         elif executor == "dask":
@@ -217,12 +116,11 @@ def run_batch(
 
             run_on_dask(jobs, settings, rules, out_dir, work_dir, password, done, workers=n, scheduler=scheduler)
         elif pool is None and (n == 1 or len(jobs) == 1):
-            _init_worker(settings, rules)
-            for path, rel, digest, numbers in jobs:
-                done(process_file(path, rel, out_dir, work_dir, password, digest, numbers))
+            for job in jobs:
+                done(worker.run_job(settings, rules, job, out_dir, work_dir, password))
         else:
             pool = pool or stack.enter_context(_start_pool(n, settings, rules))
-            _run_pool(pool, jobs, n, out_dir, work_dir, password, done)
+            _run_pool(pool, jobs, n, settings, rules, out_dir, work_dir, password, done)
     by_file = {r.file: r for r in results}
     for rel, original in copies:
         done(_copy_result(out_dir, rel, original, by_file.get(original)))
@@ -312,15 +210,15 @@ def _ready() -> None:
     """A first task that makes the pool start a worker."""
 
 
-def _run_pool(pool: ProcessPoolExecutor, jobs: list[Job], n: int, out_dir: Path, work_dir: Path,
-              password: str | None, done: Callable[[FileResult], None]) -> None:
+def _run_pool(pool: ProcessPoolExecutor, jobs: list[Job], n: int, settings: Settings, rules: RuleSet,
+              out_dir: Path, work_dir: Path, password: str | None, done: Callable[[FileResult], None]) -> None:
     pending: dict[Future[FileResult], str] = {}
     queue = list(jobs)
     try:
         while queue or pending:
             while queue and len(pending) < n * 2:
-                path, rel, digest, numbers = queue.pop(0)
-                pending[pool.submit(process_file, path, rel, out_dir, work_dir, password, digest, numbers)] = rel
+                job = queue.pop(0)
+                pending[pool.submit(worker.run_job, settings, rules, job, out_dir, work_dir, password)] = job.rel
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
                 rel = pending.pop(fut)

@@ -1,7 +1,7 @@
 """Run a batch's files on Dask: a ``LocalCluster`` by default, or an existing
 cluster given by its scheduler address.
 
-The work per file is exactly the local executor's (``batch.process_file``);
+The work per file is exactly the local executor's (``worker.run_job``);
 only the dealing differs. Each Dask worker process builds the scanner (and
 loads the spaCy model) on its first file and keeps it for the rest, so a
 long-lived cluster pays for the model once per worker, not once per file.
@@ -17,15 +17,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from redact.config import Settings
-from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet
 from redact.exceptions import ConfigError, ExitCode
+from redact.worker import FileResult, Job, run_job
 
-if TYPE_CHECKING:
-    from redact.batch import Job
 
 def run_on_dask(jobs: list[Job], settings: Settings, rules: RuleSet, out_dir: Path, work_dir: Path,
                 password: str | None, done: Callable[[Any], None], *, workers: int,
@@ -35,7 +33,6 @@ def run_on_dask(jobs: list[Job], settings: Settings, rules: RuleSet, out_dir: Pa
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:
         raise ConfigError("--executor dask needs Dask: pip install 'redact[dask]'") from exc
-    from redact.batch import FileResult
 
     for name in ("distributed", "tornado", "bokeh"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -50,11 +47,11 @@ def run_on_dask(jobs: list[Job], settings: Settings, rules: RuleSet, out_dir: Pa
     try:
         shared = client.scatter([settings, rules], broadcast=True)
         futures = {}
-        for rank, (path, rel, digest, numbers) in enumerate(jobs):
+        for rank, job in enumerate(jobs):
             # largest files first (jobs come sorted): earlier submissions get higher priority
-            future = client.submit(_process_on_worker, shared[0], shared[1], path, rel, out_dir, work_dir,
-                                   password, digest, numbers, pure=False, priority=len(jobs) - rank, retries=0)
-            futures[future] = rel
+            future = client.submit(run_job, shared[0], shared[1], job, out_dir, work_dir, password,
+                                   pure=False, priority=len(jobs) - rank, retries=0)
+            futures[future] = job.rel
         try:
             for future in as_completed(futures):
                 rel = futures[future]
@@ -77,16 +74,3 @@ def _connect(client_class: Any, scheduler: str) -> Any:
         return client_class(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-
-
-def _process_on_worker(settings: Settings, rules: RuleSet, path: Path, rel: str, out_dir: Path, work_dir: Path,
-                       password: str | None, digest: str, numbers: NumberContext) -> Any:
-    """One file on a Dask worker; the scanner is built on the worker's first
-    file and again only if a later batch brings other settings or rules."""
-    from redact import batch
-
-    key = (settings.model_dump_json(), rules.digest)
-    if batch._WORKER.get("key") != key:
-        batch._init_worker(settings, rules)
-        batch._WORKER["key"] = key
-    return batch.process_file(path, rel, out_dir, work_dir, password, digest, numbers)

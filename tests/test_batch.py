@@ -99,13 +99,13 @@ def test_two_thousand_page_file(tmp_path: Path, settings) -> None:
 
 
 def test_interrupt_leaves_nothing_partial(tmp_path: Path, settings, monkeypatch) -> None:
-    import redact.batch as batch
+    import redact.worker as worker
 
     src = tmp_path / "in"
     src.mkdir()
     for i in range(3):
         text_pdf(src / f"doc{i}.pdf", [f"Officer {NAME} number {i}."])
-    real = batch.process_file
+    real = worker.process_file
     calls = []
 
     def interrupted(*args, **kwargs):
@@ -114,7 +114,7 @@ def test_interrupt_leaves_nothing_partial(tmp_path: Path, settings, monkeypatch)
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(batch, "process_file", interrupted)
+    monkeypatch.setattr(worker, "process_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_batch(src, tmp_path / "out", settings, workers=1)
     left = sorted(p.name for p in (tmp_path / "out").rglob("*") if p.is_file() and p.suffix == ".pdf")

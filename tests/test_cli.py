@@ -17,9 +17,8 @@ from tests.pdfs import NAME, encrypted_pdf, image_only_pdf, many_pages_pdf, text
 
 def invoke(*args: str) -> tuple[int, str, str]:
     """Through main(), so the error boundary and exit codes are exercised."""
-    from redact.cli import STATE, main
+    from redact.cli import main
 
-    STATE.__init__()  # type: ignore[misc]
     runner = CliRunner()
     with runner.isolation() as streams:
         try:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from redact.cli import STATE, _table, cli, emit_json, json_option
+from redact.cli.app import _table, cli, emit_json, json_option, state
 from redact.exceptions import (
     BatchFailuresError,
     RedactError,
@@ -34,7 +34,7 @@ def init(case_dir: Path, reference: str, received: Any, request_file: Path | Non
     if as_json:
         emit_json({"case": str(case_dir), "reference": reference, "received": str(received.date())})
     else:
-        STATE.say(f"created case {reference} in {case_dir}")
+        state().say(f"created case {reference} in {case_dir}")
 
 
 @cli.command()
@@ -51,7 +51,7 @@ def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
     from redact.case import add_file, open_case
     from redact.ingest import supported_files
 
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     paths = supported_files(list(files))
     out: list[dict[str, Any]] = []
     refused: list[RedactError] = []
@@ -62,11 +62,11 @@ def add(case_dir: Path, files: tuple[Path, ...], as_json: bool) -> None:
             except RedactError as exc:  # one bad file never stops the rest
                 refused.append(exc)
                 out.append({"source": str(p), "refused": str(exc), "exit_code": int(exc.exit_code)})
-                STATE.say(f"[red]refused[/red] {p.name}: {exc}")
+                state().say(f"[red]refused[/red] {p.name}: {exc}")
                 continue
             out.append({"source": str(p), "document_id": added.document_id, "name": added.name,
                         "duplicate": added.duplicate})
-            STATE.say(f"{'duplicate of' if added.duplicate else 'added'} {added.name} (id {added.document_id})")
+            state().say(f"{'duplicate of' if added.duplicate else 'added'} {added.name} (id {added.document_id})")
     if as_json:
         emit_json(out)
     if refused:
@@ -95,11 +95,11 @@ def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None
     from redact.detect.rules import load_rules
 
     if len(targets) == 1 and (targets[0] / CASE_FILE).is_file():
-        settings = STATE.settings(targets[0])
+        settings = state().settings(targets[0])
         rules = load_rules(settings.rules_dir)
         with open_case(targets[0]) as case:
             summary = scan_case(case, settings, rules, rescan=rescan, password=password,
-                                on_doc=lambda name: STATE.say(f"scanned {name}"))
+                                on_doc=lambda name: state().say(f"scanned {name}"))
         if as_json:
             emit_json(summary.documents)
         else:
@@ -122,7 +122,7 @@ def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_js
     from redact.ingest import supported_files
     from redact.progress import progress_bar
 
-    settings = STATE.settings()
+    settings = state().settings()
     rules = load_rules(settings.rules_dir)
     files = supported_files(list(targets))
     _, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
@@ -130,7 +130,7 @@ def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_js
     scanner = Scanner(settings, rules)
     failures = 0
     rows = []
-    with progress_bar(len(files), "scanning", quiet=STATE.quiet) as bar:
+    with progress_bar(len(files), "scanning", quiet=state().quiet) as bar:
         for path in files:
             try:
                 result = scanner.scan_file(path, password=password, numbers=numbers)
@@ -179,7 +179,7 @@ def status(case_dir: Path, as_json: bool) -> None:
     try:
         from redact.pack.bundle import case_deadline
 
-        settings = STATE.settings(case_dir)
+        settings = state().settings(case_dir)
         due, calendar = case_deadline(case, settings)
         from datetime import date as date_
 
@@ -197,10 +197,10 @@ def status(case_dir: Path, as_json: bool) -> None:
         emit_json({"reference": info.reference, "received": str(info.received), "deadline": deadline_info,
                    "documents": counts})
         return
-    STATE.say(f"case {info.reference}, received {info.received}")
+    state().say(f"case {info.reference}, received {info.received}")
     if "due" in deadline_info:
         left = deadline_info["working_days_left"]
-        STATE.say(f"due {deadline_info['due']}: " + (f"{left} working day(s) left" if left >= 0
+        state().say(f"due {deadline_info['due']}: " + (f"{left} working day(s) left" if left >= 0
                                                      else f"[red]OVERDUE by {-left} working day(s)[/red]"))
     _table(["id", "document", "pages", "pending", "approved", "rejected", "output", "verified"],
            [[c["id"], c["name"] + (" (damaged, repaired)" if c["repaired"] else ""), c["pages"] or "",
@@ -226,7 +226,7 @@ def remove(case_dir: Path, document: str, reason: str, reviewer: str | None, as_
     from redact.case import open_case
     from redact.exceptions import CaseError
 
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     with open_case(case_dir) as case:
         docs = [d for d in case.store.documents() if d["name"] == document]
         if len(docs) != 1:
@@ -238,7 +238,7 @@ def remove(case_dir: Path, document: str, reason: str, reviewer: str | None, as_
     if as_json:
         emit_json({"removed": document, "reviewer": who, "reason": reason})
     else:
-        STATE.say(f"removed {document} from the case ({who}: {reason}); its output withdrawn")
+        state().say(f"removed {document} from the case ({who}: {reason}); its output withdrawn")
 
 
 @cli.command()
@@ -267,7 +267,7 @@ def explain(case_dir: Path, finding_id: int | None, dropped: bool, text: str | N
             emit_json([dataclasses.asdict(s) for s in spans])
             return
         if not spans:
-            STATE.say("no dropped span" + (f" holds {text!r}" if text else "") + "; the scan may predate this "
+            state().say("no dropped span" + (f" holds {text!r}" if text else "") + "; the scan may predate this "
                       "record ('redact scan CASE --rescan')")
             return
         _table(["document", "page", "text", "check", "why"],

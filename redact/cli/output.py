@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from redact.cli import STATE, _table, cli, emit_json, json_option
+from redact.cli.app import _table, cli, emit_json, json_option, state
 from redact.exceptions import (
     BatchFailuresError,
     VerificationError,
@@ -40,13 +40,13 @@ def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: b
     from redact.case import open_case
     from redact.detect.rules import load_rules
 
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     if accept_repaired:
         settings = settings.model_copy(update={"accept_repaired": True})
     rules = load_rules(settings.rules_dir)
     with open_case(case_dir) as case:
         result = apply_case(case, settings, rules, pending=pending, password=password, redo_all=redo_all,
-                            on_doc=lambda name: STATE.say(f"applied and verified {name}"))
+                            on_doc=lambda name: state().say(f"applied and verified {name}"))
     if as_json:
         emit_json(result.documents)
     else:
@@ -56,8 +56,8 @@ def apply(case_dir: Path, pending: str | None, password: str | None, redo_all: b
                  d.get("output") or d.get("error", "-")] for d in result.documents])
         for d in result.documents:
             for item in d.get("for_review") or []:
-                STATE.say(f"for review in {d['document']}: {item}")
-        STATE.say(f"outputs: {case_dir / 'out'}   reports: {case_dir / 'reports' / 'verification.txt'}")
+                state().say(f"for review in {d['document']}: {item}")
+        state().say(f"outputs: {case_dir / 'out'}   reports: {case_dir / 'reports' / 'verification.txt'}")
     if result.errors and len(result.errors) == len(result.failed):
         # nothing failed verification: the documents could not be opened; say why, with that error's code
         first = result.errors[0]
@@ -135,7 +135,7 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, execu
     from redact.batch import SUMMARY, run_batch
     from redact.progress import progress_bar
 
-    settings = STATE.settings()
+    settings = state().settings()
     if accept_repaired:
         settings = settings.model_copy(update={"accept_repaired": True})
     if out_dir.resolve() == in_dir.resolve() or in_dir.resolve() in out_dir.resolve().parents:
@@ -143,7 +143,7 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, execu
     from redact.batch import discover
 
     total = len(discover(in_dir))
-    with progress_bar(total, "redacting", quiet=STATE.quiet) as bar:
+    with progress_bar(total, "redacting", quiet=state().quiet) as bar:
         def on_file(r: Any) -> None:
             bar.advance(1, f"{r.file} {r.status}")
             if r.status != "ok":
@@ -158,8 +158,8 @@ def batch(in_dir: Path, out_dir: Path, workers: int, password: str | None, execu
                    f"pages {summary['pages']}  {summary['pages_per_second']} pages/s  "
                    f"findings {summary['findings']}  time {summary['seconds']}s")
         if summary["shared_numbers"]:
-            STATE.say("numbers shared by several files (team lines unless a person is beside them): "
+            state().say("numbers shared by several files (team lines unless a person is beside them): "
                       + ", ".join(f"{n} ({c} files)" for n, c in summary["shared_numbers"].items()))
-        STATE.say(f"summary: {out_dir / SUMMARY}")
+        state().say(f"summary: {out_dir / SUMMARY}")
     if summary["failed"]:
         raise BatchFailuresError(f"{summary['failed']} of {summary['files']} file(s) failed; see {out_dir / SUMMARY}")

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from redact.cli import STATE, cli, emit_json, json_option
+from redact.cli.app import cli, emit_json, json_option, state
 
 
 @cli.command()
@@ -29,7 +29,7 @@ def deadline(received: Any, clarified: Any, fee_notice: Any, fee_paid: Any, pi_e
     from redact.pack.authority import load_authority
     from redact.pack.deadline import Calendar, request_deadline, review_deadline
 
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     calendar = Calendar(load_authority(settings.authority_file).extra_non_working_days)
     dates = {name: _day(v) for name, v in [("received", received), ("clarified", clarified),
                                             ("fee_notice", fee_notice), ("fee_paid", fee_paid),
@@ -65,7 +65,7 @@ def deadline(received: Any, clarified: Any, fee_notice: Any, fee_paid: Any, pi_e
         if out["pi_due"]:
             click.echo(f"public interest extension ({out['pi_extension_days']} working days): {out['pi_due']}")
         for note in out["notes"]:
-            STATE.say(f"note: {note}")
+            state().say(f"note: {note}")
     if "review_due" in out:
         click.echo(f"internal review due: {out['review_due']} (exceptionally {out['review_latest']})")
 
@@ -93,7 +93,7 @@ def pack(case_dir: Path, kind: str | None, today: Any, as_json: bool) -> None:
     from redact.detect.rules import load_rules
     from redact.pack.bundle import make_pack
 
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     rules = load_rules(settings.rules_dir)
     with open_case(case_dir) as case:
         result = make_pack(case, settings, rules, today.date() if today else date_.today(), kind)
@@ -102,4 +102,4 @@ def pack(case_dir: Path, kind: str | None, today: Any, as_json: bool) -> None:
                    "manifest": result.manifest})
         return
     click.echo(str(result.folder))
-    STATE.say(f"{result.letter} letter, {len(result.manifest['files'])} files; zip: {result.zip_path}")
+    state().say(f"{result.letter} letter, {len(result.manifest['files'])} files; zip: {result.zip_path}")

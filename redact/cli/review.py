@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from redact.cli import STATE, F, _filter, _table, cli, emit_json, filter_options, json_option, reviewer_options
+from redact.cli.app import F, _filter, _table, cli, emit_json, filter_options, json_option, reviewer_options, state
 from redact.exceptions import (
     CaseError,
     ImportConflictError,
@@ -41,13 +41,13 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
     from redact.case import open_case
     from redact.review.csvio import export_csv, import_csv
 
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     with open_case(case_dir) as case:
         flt = _filter(document=document, page=page, etype=etype, status=status, text=text,
                       recogniser=recogniser, public=public)
         if export_path:
             n = export_csv(case.store, export_path, flt)
-            STATE.say(f"wrote {n} finding(s) to {export_path}")
+            state().say(f"wrote {n} finding(s) to {export_path}")
             if as_json:
                 emit_json({"exported": n, "path": str(export_path)})
             return
@@ -56,10 +56,10 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
             if as_json:
                 emit_json(result.__dict__)
             for problem in result.errors + result.conflicts:
-                STATE.say(f"[yellow]{problem}[/yellow]")
+                state().say(f"[yellow]{problem}[/yellow]")
             if result.errors:
                 raise CaseError(f"{len(result.errors)} invalid row(s) in {import_path.name}; nothing imported")
-            STATE.say(f"imported {result.applied} decision(s) as {reviewer or settings.default_reviewer()}; "
+            state().say(f"imported {result.applied} decision(s) as {reviewer or settings.default_reviewer()}; "
                       f"{result.already} already recorded; {result.unchanged} row(s) without an action")
             if result.conflicts:
                 raise ImportConflictError(
@@ -115,7 +115,7 @@ def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool
 
     if not ids and not all_pending and not any(v is not None for v in filters.values()):
         raise click.UsageError("say which findings: ids, a filter (--text, --type, --rule, ...) or --all-pending")
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     with open_case(case_dir) as case:
         if all_pending:
             filters["status"] = "pending"
@@ -129,7 +129,7 @@ def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool
     if as_json:
         emit_json({"action": action, "count": n, "reviewer": who, "ids": [r["id"] for r in rows]})
     else:
-        STATE.say(f"{action.rstrip('e')}ed {n} finding(s) as {who}")
+        state().say(f"{action.rstrip('e')}ed {n} finding(s) as {who}")
 
 
 def _decision_options(f: F) -> F:
@@ -189,7 +189,7 @@ def edit(case_dir: Path, finding_id: int, new_text: str | None, exemption: str |
 
     if not new_text and not exemption:
         raise click.UsageError("give --text and/or --exemption")
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     if exemption:
         _check_exemption(exemption, settings)
     with open_case(case_dir) as case:
@@ -199,7 +199,7 @@ def edit(case_dir: Path, finding_id: int, new_text: str | None, exemption: str |
     if as_json:
         emit_json({"id": finding_id, "action": "edit", "text": new_text, "exemption": exemption, "reviewer": who})
     else:
-        STATE.say(f"edited finding {finding_id} as {who}")
+        state().say(f"edited finding {finding_id} as {who}")
 
 
 @cli.command()
@@ -231,7 +231,7 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
     chosen = [x is not None and x != () for x in (text, pattern, area, whole_page)]
     if sum(chosen) != 1:
         raise click.UsageError("give exactly one of --text, --regex, --area, --page")
-    settings = STATE.settings(case_dir)
+    settings = state().settings(case_dir)
     with open_case(case_dir) as case:
         doc_id = None
         if document:
@@ -265,4 +265,4 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
     if as_json:
         emit_json({"manual_id": mid, "exemption": code, "reviewer": who})
     else:
-        STATE.say(f"added manual redaction {mid} ({code})")
+        state().say(f"added manual redaction {mid} ({code})")

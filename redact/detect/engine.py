@@ -12,13 +12,11 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import regex
 import spacy
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer import EntityRecognizer, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
@@ -75,23 +73,6 @@ class _InstalledSpacyEngine(SpacyNlpEngine):
 
     def load(self) -> None:
         """Already loaded in ``__init__``."""
-
-
-@contextmanager
-def _keep_contained_results() -> Iterator[None]:
-    """Stop Presidio dropping a result contained in a longer one.
-
-    Presidio keeps only the longer of two nested spans ('DS Holloway' inside
-    the model's 'DS Holloway Records'); when the clean-up later rejects the
-    longer span as an organisation or a phrase, the name inside it would be
-    lost. Our own ``merge_overlaps`` resolves nesting after that clean-up.
-    """
-    original = EntityRecognizer.remove_duplicates
-    EntityRecognizer.remove_duplicates = staticmethod(lambda results: results)
-    try:
-        yield
-    finally:
-        EntityRecognizer.remove_duplicates = original
 
 
 def truecase_capitals(text: str) -> str:
@@ -180,8 +161,8 @@ class Detector:
             SpacyRecognizer(supported_entities=["PERSON"]),
             CapitalisedNameRecognizer(_vocabulary_words(rules)),
         ]
-        self.rules_analyzer = _analyzer(rule_recognizers, engine)
-        self.model_analyzer = _analyzer(model_recognizers, engine)
+        self.rules_analyzer = Recognizers(rule_recognizers)
+        self.model_analyzer = Recognizers(model_recognizers)
         self.engine = engine
 
     def find_by_rules(self, texts: list[str]) -> list[list[RecognizerResult]]:
@@ -204,15 +185,8 @@ class Detector:
             yield ([r for r in results if _clip_to_read(r, original, read, self.not_name)]
                    if read != original else results)
 
-    def _analyze(self, analyzer: AnalyzerEngine, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
-        with _keep_contained_results():
-            return analyzer.analyze(
-                text=text,
-                language="en",
-                nlp_artifacts=artifacts,
-                return_decision_process=True,
-                score_threshold=self.settings.score_threshold,
-            )
+    def _analyze(self, analyzer: Recognizers, text: str, artifacts: NlpArtifacts) -> list[RecognizerResult]:
+        return analyzer.analyze(text, artifacts, self.settings.score_threshold)
 
 
 def _clip_to_read(result: RecognizerResult, original: str, read: str, not_name: frozenset[str]) -> bool:
@@ -240,27 +214,37 @@ def _clip_to_read(result: RecognizerResult, original: str, read: str, not_name: 
     return len(WORD.findall(original[start:end])) >= 2
 
 
-class _ScoresAsFound(ContextAwareEnhancer):
-    """No score changes from surrounding words.
+class Recognizers:
+    """Presidio's analysis loop over a set of recognisers, without the two
+    steps ``AnalyzerEngine.analyze`` adds that this pipeline must not have:
 
-    Presidio's default enhancer compares lemmas, which the NER-only pipeline
-    does not produce, so it could never fire; every rule already scores above
-    the threshold, and context is judged by the s40 policy and the finding
-    clean-up instead. Skipping it saves a deep copy of every result.
-    """
+    * it keeps only the longer of two nested spans ('DS Holloway' inside the
+      model's 'DS Holloway Records'); when the clean-up later rejects the
+      longer span as an organisation or a phrase, the name inside would be
+      lost, so ``merge_overlaps`` resolves nesting after the clean-up instead;
+    * its context enhancer compares lemmas, which the NER-only pipeline does
+      not produce, so it could never raise a score, and it deep-copies every
+      result; context is judged by the s40 policy and the clean-up.
 
-    def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0,
-                         context_prefix_count=0, context_suffix_count=0)
+    Each recogniser's own ``analyze`` runs as Presidio runs it, and each result
+    carries the recogniser's name and id, as Presidio's do."""
 
-    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
-                              recognizers: list[EntityRecognizer],
-                              context: list[str] | None = None) -> list[RecognizerResult]:
-        """Return the results unchanged."""
-        return raw_results
+    def __init__(self, recognizers: list[EntityRecognizer]) -> None:
+        self.recognizers = recognizers
+        self.entities = sorted({e for r in recognizers for e in r.supported_entities})
 
-
-def _analyzer(recognizers: list[EntityRecognizer], engine: SpacyNlpEngine) -> AnalyzerEngine:
-    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=["en"],
-                          context_aware_enhancer=_ScoresAsFound())
+    def analyze(self, text: str, artifacts: NlpArtifacts, score_threshold: float) -> list[RecognizerResult]:
+        """Every recogniser's results for ``text`` at or above ``score_threshold``."""
+        out: list[RecognizerResult] = []
+        for recognizer in self.recognizers:
+            if not recognizer.is_loaded:
+                recognizer.load()
+                recognizer.is_loaded = True
+            for result in recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=artifacts) or []:
+                metadata = result.recognition_metadata or {}
+                metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+                metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+                result.recognition_metadata = metadata
+                if result.score >= score_threshold:
+                    out.append(result)
+        return out

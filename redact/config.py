@@ -18,7 +18,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redact.exceptions import ConfigError
-from redact.ingest.ocr import OcrEngine, shared_engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -69,10 +68,6 @@ class Settings(BaseModel):
                                     "the lines redaction changed (the rule recognisers always do); about 10% "
                                     "slower end to end on the benchmark.")
     ocr: bool = Field(True, description="Read text in images (scans, photos) with OCR.")
-
-    def ocr_engine(self) -> OcrEngine | None:
-        """The process's OCR engine, or None when OCR is off."""
-        return shared_engine() if self.ocr else None
 
     def default_reviewer(self) -> str:
         """The configured reviewer, else the login name."""

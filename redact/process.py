@@ -24,6 +24,7 @@ from redact.config import Settings
 from redact.exceptions import BadInputError
 from redact.ingest import kind_of, sha256_file
 from redact.ingest.docx import read_docx_texts
+from redact.ingest.ocr import engine_for
 from redact.ingest.pdf import REPAIRED, PageCache, open_for_reading, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import PageText
@@ -122,10 +123,10 @@ def _pdf(source: Path, plan: Plan, tmp: Path, settings: Settings, password: str 
     if doc is None:
         pdf, notes = open_for_reading(source, password=password, max_pages=settings.max_pages,
                                       max_file_mb=settings.max_file_mb)
-        cache = PageCache(pdf, ocr=settings.ocr_engine())
+        cache = PageCache(pdf, ocr=engine_for(settings))
     else:
         pdf = doc
-        cache = cache or PageCache(pdf, ocr=settings.ocr_engine())
+        cache = cache or PageCache(pdf, ocr=engine_for(settings))
     try:
         if was_repaired(pdf) and not settings.accept_repaired:
             raise BadInputError(f"{source.name}: {REPAIRED}; after checking, apply with --accept-repaired "
@@ -134,9 +135,9 @@ def _pdf(source: Path, plan: Plan, tmp: Path, settings: Settings, password: str 
         if second_look is not None:  # read before redaction changes the pages
             read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
             look = second_look.reading(lambda page: read.get(page or 0) or PageText(page, ""))
-        applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache, ocr=settings.ocr_engine())
+        applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache, ocr=engine_for(settings))
         applied.notes.extend(notes)
-        report = verify_pdf(tmp, expectations(applied), applied.under, ocr=settings.ocr_engine(),
+        report = verify_pdf(tmp, expectations(applied), applied.under, ocr=engine_for(settings),
                             boxes=applied.boxes, second_look=look)
     finally:
         if own:

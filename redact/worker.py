@@ -22,6 +22,7 @@ from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import ExitCode, RedactError
 from redact.ingest import kind_of
+from redact.ingest.ocr import engine_for
 from redact.ingest.pdf import PageCache, open_for_reading
 from redact.process import redact_and_verify, write_json
 from redact.verify.second_look import SecondLook
@@ -73,7 +74,7 @@ def process_file(scanner: Scanner, job: Job, out_dir: Path, work_dir: Path, pass
             doc, opened = open_for_reading(path, password=password, max_pages=settings.max_pages,
                                            max_file_mb=settings.max_file_mb)
             try:
-                cache = PageCache(doc, ocr=settings.ocr_engine())
+                cache = PageCache(doc, ocr=engine_for(settings))
                 scan = scanner.scan_pdf(doc, path, cache=cache, numbers=numbers)
                 scan.notes[:0] = opened
                 plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,

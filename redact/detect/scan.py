@@ -22,7 +22,7 @@ from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
 from redact.ingest import kind_of
 from redact.ingest.docx import read_docx_texts
-from redact.ingest.ocr import LOW_CONFIDENCE
+from redact.ingest.ocr import LOW_CONFIDENCE, engine_for
 from redact.ingest.pdf import REPAIRED, PageCache, open_for_reading, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import Finding, Veto
@@ -109,7 +109,7 @@ class Scanner:
         notes: list[str] = [REPAIRED] if was_repaired(doc) else []
         texts: list[tuple[int | None, str]] = []
         empty = []
-        cache = cache or PageCache(doc, ocr=self.settings.ocr_engine())
+        cache = cache or PageCache(doc, ocr=engine_for(self.settings))
         ocr_pages, low = [], []
         for number in range(1, doc.page_count + 1):
             pt = cache.get(number)

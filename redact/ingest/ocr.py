@@ -14,17 +14,21 @@ names most reliably.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import statistics
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pymupdf
 
 from redact.exceptions import ConfigError, TooLargeError
 from redact.geometry import Box
+
+if TYPE_CHECKING:
+    from redact.config import Settings
 
 for _name in ("RapidOCR", "rapidocr_onnxruntime", "onnxruntime"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -147,15 +151,16 @@ def _spaced_line(text: str, char_boxes: list[Any], confidence: float, w: int, h:
     return OcrLine(text="".join(out_text), boxes=out_boxes, confidence=confidence)
 
 
-_SHARED: OcrEngine | None = None
-
-
+@functools.lru_cache(maxsize=1)
 def shared_engine() -> OcrEngine:
-    """The process's OCR engine (its cache serves scan, apply and verify)."""
-    global _SHARED
-    if _SHARED is None:
-        _SHARED = OcrEngine()
-    return _SHARED
+    """The process's OCR engine, made on first use (a cache: its page cache
+    serves scan, apply and verify)."""
+    return OcrEngine()
+
+
+def engine_for(settings: Settings) -> OcrEngine | None:
+    """The OCR engine ``settings`` ask for: the process's, or None when OCR is off."""
+    return shared_engine() if settings.ocr else None
 
 
 def _even_line(text: str, quad: list[Any], confidence: float, w: int, h: int) -> OcrLine:

@@ -20,13 +20,10 @@ from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner
 from redact.exceptions import PendingError, RedactError
 from redact.ingest import sha256_file
-from redact.process import redact_and_verify, write_json
+from redact.process import redact_and_verify, verify_output, write_json
 from redact.store.db import FindingFilter
 from redact.verify import Expectation, VerifyReport
-from redact.verify.docx import verify_docx
-from redact.verify.pdf import verify_pdf
 from redact.verify.second_look import SecondLook
-from redact.verify.text import verify_text
 
 
 @dataclass
@@ -221,7 +218,7 @@ def verify_case(case: Case) -> list[VerifyReport]:
             reports.append(report)
             continue
         exps = case_expectations(case, out["document_id"])
-        report = _verify_any(path, exps)
+        report = verify_output(path, exps)
         if sha256_file(path) != out["sha256"]:
             report.add("checksum", ["file changed since it was verified at apply"])
         reports.append(report)
@@ -232,16 +229,9 @@ def verify_files(paths: list[Path], expect_gone: list[str]) -> list[VerifyReport
     """Verify any files against strings that must be gone."""
     exps = [Expectation(text=t, type="PHONE" if sum(c.isdigit() for c in t) >= 6 else "PERSON")
             for t in expect_gone]
-    return [_verify_any(p, exps) for p in paths]
+    return [verify_output(p, exps) for p in paths]
 
 
-def _verify_any(path: Path, exps: list[Expectation]) -> VerifyReport:
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        return verify_pdf(path, exps)
-    if suffix == ".docx":
-        return verify_docx(path, exps)
-    return verify_text(path, exps)
 
 
 def explain(case: Case, finding_id: int) -> dict[str, Any]:

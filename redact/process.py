@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pymupdf
-
 from redact.apply import Applied, Plan
 from redact.apply.docx import redact_docx
 from redact.apply.pdf import redact_pdf
@@ -25,10 +23,11 @@ from redact.exceptions import BadInputError
 from redact.ingest import kind_of, sha256_file
 from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import engine_for
-from redact.ingest.pdf import REPAIRED, PageCache, open_for_reading, was_repaired
+from redact.ingest.pdf import REPAIRED, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import PageText
-from redact.verify import VerifyReport
+from redact.pipeline import Document
+from redact.verify import Expectation, VerifyReport
 from redact.verify.docx import verify_docx
 from redact.verify.pdf import add_second_look, verify_pdf
 from redact.verify.text import verify_text
@@ -67,27 +66,29 @@ class Outcome:
         }
 
 
-def redact_and_verify(
-    source: Path,
-    plan: Plan,
-    destination: Path,
-    work_dir: Path,
-    settings: Settings,
-    *,
-    password: str | None = None,
-    doc: pymupdf.Document | None = None,
-    cache: PageCache | None = None,
-    second_look: SecondLook | None = None,
-) -> Outcome:
-    """Apply ``plan`` to ``source``, verify (with ``second_look``, the
-    detector reads the output again), and move to ``destination`` if clean."""
+def redact_and_verify(source: Path, plan: Plan, destination: Path, work_dir: Path, settings: Settings, *,
+                      password: str | None = None, second_look: SecondLook | None = None) -> Outcome:
+    """Open ``source`` and ``release`` it; what opening changed (hidden
+    layers switched on, annotations drawn in) joins the output's notes."""
+    with Document.open(source, settings, password) as document:
+        outcome = release(document, plan, destination, work_dir, second_look=second_look)
+    outcome.applied.notes.extend(document.notes)
+    return outcome
+
+
+def release(document: Document, plan: Plan, destination: Path, work_dir: Path, *,
+            second_look: SecondLook | None = None) -> Outcome:
+    """Apply ``plan`` to an open document into a scratch file, verify it
+    (with ``second_look``, the detector reads the output again), and move it
+    to ``destination`` only if clean."""
+    settings = document.settings
     work_dir.mkdir(parents=True, exist_ok=True)
-    tmp = work_dir / f"{uuid.uuid4().hex}{source.suffix.lower()}"
+    tmp = work_dir / f"{uuid.uuid4().hex}{document.path.suffix.lower()}"
     try:
-        kind = kind_of(source)
-        if kind == "pdf":
-            applied, report = _pdf(source, plan, tmp, settings, password, doc, cache, second_look)
-        elif kind == "docx":
+        if document.pdf is not None:
+            applied, report = _pdf(document, plan, tmp, second_look)
+        elif document.kind == "docx":
+            source = document.path
             applied = redact_docx(source, plan, tmp, settings.max_file_mb, settings.max_inflated_mb)
             report = verify_docx(tmp, expectations(applied))
             if second_look is not None:
@@ -96,7 +97,7 @@ def redact_and_verify(
                 look = second_look.reading(lambda part: PageText(part, before.get(after[(part or 1) - 1][0], "")))
                 add_second_look(report, look, [PageText(i, text) for i, (_, text) in enumerate(after, start=1)])
         else:
-            text = read_text_file(source, settings.max_file_mb).text
+            text = read_text_file(document.path, settings.max_file_mb).text
             out_text, applied = redact_text(text, plan)
             tmp.write_text(out_text, encoding="utf-8")
             text_look = second_look.reading(lambda _: PageText(None, text)) if second_look is not None else None
@@ -112,37 +113,31 @@ def redact_and_verify(
             tmp.unlink()
 
 
-def _pdf(source: Path, plan: Plan, tmp: Path, settings: Settings, password: str | None,
-         doc: pymupdf.Document | None, cache: PageCache | None,
-         second_look: SecondLook | None) -> tuple[Applied, VerifyReport]:
-    """Redact a PDF (``doc`` already open, or opened here) into ``tmp`` and
-    verify it; the source stays open until the second look has compared
-    the output's lines with what was read from it."""
-    own = doc is None
-    notes: list[str] = []  # what opening changed (the batch's scan notes say it already)
-    if doc is None:
-        pdf, notes = open_for_reading(source, password=password, max_pages=settings.max_pages,
-                                      max_file_mb=settings.max_file_mb)
-        cache = PageCache(pdf, ocr=engine_for(settings))
-    else:
-        pdf = doc
-        cache = cache or PageCache(pdf, ocr=engine_for(settings))
-    try:
-        if was_repaired(pdf) and not settings.accept_repaired:
-            raise BadInputError(f"{source.name}: {REPAIRED}; after checking, apply with --accept-repaired "
-                                "(setting accept_repaired)")
-        look = None
-        if second_look is not None:  # read before redaction changes the pages
-            read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
-            look = second_look.reading(lambda page: read.get(page or 0) or PageText(page, ""))
-        applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache, ocr=engine_for(settings))
-        applied.notes.extend(notes)
-        report = verify_pdf(tmp, expectations(applied), applied.under, ocr=engine_for(settings),
-                            boxes=applied.boxes, second_look=look)
-    finally:
-        if own:
-            pdf.close()
+def _pdf(document: Document, plan: Plan, tmp: Path, second_look: SecondLook | None) -> tuple[Applied, VerifyReport]:
+    """Redact an open PDF into ``tmp`` and verify it."""
+    pdf, cache, settings = document.pdf, document.cache, document.settings
+    assert pdf is not None  # release() sends only PDFs here
+    if was_repaired(pdf) and not settings.accept_repaired:
+        raise BadInputError(f"{document.path.name}: {REPAIRED}; after checking, apply with --accept-repaired "
+                            "(setting accept_repaired)")
+    look = None
+    if second_look is not None:  # read before redaction changes the pages
+        read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
+        look = second_look.reading(lambda page: read.get(page or 0) or PageText(page, ""))
+    applied = redact_pdf(pdf, plan, tmp, label=settings.box_label, cache=cache, ocr=engine_for(settings))
+    report = verify_pdf(tmp, expectations(applied), applied.under, ocr=engine_for(settings),
+                        boxes=applied.boxes, second_look=look)
     return applied, report
+
+
+def verify_output(path: Path, expectations: list[Expectation]) -> VerifyReport:
+    """Verify a finished output file of any kind against ``expectations``."""
+    kind = kind_of(path)
+    if kind == "pdf":
+        return verify_pdf(path, expectations)
+    if kind == "docx":
+        return verify_docx(path, expectations)
+    return verify_text(path, expectations)
 
 
 def write_json(path: Path, data: Any) -> None:

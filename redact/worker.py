@@ -21,10 +21,8 @@ from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import ExitCode, RedactError
-from redact.ingest import kind_of
-from redact.ingest.ocr import engine_for
-from redact.ingest.pdf import PageCache, open_for_reading
-from redact.process import redact_and_verify, write_json
+from redact.pipeline import Document
+from redact.process import release, write_json
 from redact.verify.second_look import SecondLook
 
 REPORTS = "redact-reports"
@@ -70,25 +68,11 @@ def process_file(scanner: Scanner, job: Job, out_dir: Path, work_dir: Path, pass
     start = time.perf_counter()
     result = FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok))
     try:
-        if kind_of(path) == "pdf":
-            doc, opened = open_for_reading(path, password=password, max_pages=settings.max_pages,
-                                           max_file_mb=settings.max_file_mb)
-            try:
-                cache = PageCache(doc, ocr=engine_for(settings))
-                scan = scanner.scan_pdf(doc, path, cache=cache, numbers=numbers)
-                scan.notes[:0] = opened
-                plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
-                                          scanner.rules.s40.batch_policy.public)
-                outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings, doc=doc, cache=cache,
-                                            second_look=_second_look(scanner, scan))
-            finally:
-                doc.close()
-        else:
-            scan = scanner.scan_file(path, numbers=numbers)
+        with Document.open(path, settings, password) as document:
+            scan = scanner.scan(document, numbers=numbers)
             plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
                                       scanner.rules.s40.batch_policy.public)
-            outcome = redact_and_verify(path, plan, out_dir / rel, work_dir, settings,
-                                        second_look=_second_look(scanner, scan))
+            outcome = release(document, plan, out_dir / rel, work_dir, second_look=_second_look(scanner, scan))
         result.pages = scan.pages
         result.findings = dict(Counter(f.type for f in scan.findings))
         result.kept_public = sum(1 for f in scan.findings if f.public)

@@ -21,11 +21,8 @@ from pathlib import Path
 
 from redact.config import Settings
 from redact.detect.recognizers.uk_phone import UkPhoneRecognizer
-from redact.ingest import kind_of
-from redact.ingest.docx import read_docx_texts
-from redact.ingest.pdf import open_pdf
-from redact.ingest.text import read_text_file
 from redact.normalise import identity
+from redact.pipeline import Document
 
 _PHONES = UkPhoneRecognizer()
 
@@ -41,17 +38,8 @@ def _read(path: Path, settings: Settings, password: str | None) -> tuple[set[str
     """A file's UK numbers and a digest of its text (whitespace collapsed):
     copies of one document, whatever their names or formats, share it."""
     try:
-        kind = kind_of(path)
-        if kind == "pdf":
-            doc = open_pdf(path, password=password, max_pages=settings.max_pages, max_file_mb=settings.max_file_mb)
-            try:
-                texts = [page.get_text("text", flags=0) for page in doc]
-            finally:
-                doc.close()
-        elif kind == "docx":
-            texts = [text for _, text in read_docx_texts(path, settings.max_file_mb, settings.max_inflated_mb)]
-        else:
-            texts = [read_text_file(path, settings.max_file_mb).text]
+        with Document.open(path, settings, password) as document:
+            texts = document.text_layers()
     except Exception:  # noqa: BLE001 - advisory: the file's own scan reports its error in its boundary
         return set(), ""
     content = " ".join(" ".join(texts).split())

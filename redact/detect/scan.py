@@ -20,13 +20,13 @@ from redact.detect.ner_focus import NerFocus
 from redact.detect.policy import NumberContext, Policy
 from redact.detect.rules import RuleSet
 from redact.geometry import merge_line_boxes
-from redact.ingest import kind_of
 from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import LOW_CONFIDENCE, engine_for
-from redact.ingest.pdf import REPAIRED, PageCache, open_for_reading, was_repaired
+from redact.ingest.pdf import REPAIRED, PageCache, was_repaired
 from redact.ingest.text import read_text_file
 from redact.models import Finding, Veto
 from redact.normalise import identity, line_bounds
+from redact.pipeline import Document
 
 PageProgress = Callable[[int], None]
 
@@ -67,25 +67,26 @@ class Scanner:
 
     def scan_file(self, path: Path, password: str | None = None, progress: PageProgress | None = None,
                   numbers: NumberContext | None = None) -> ScanResult:
-        """Scan a PDF, Word, text or e-mail file; ``numbers`` carries the phone
-        numbers shared with the other documents of a batch or case."""
-        if kind_of(path) == "pdf":
-            doc, opened = open_for_reading(path, password=password, max_pages=self.settings.max_pages,
-                                           max_file_mb=self.settings.max_file_mb)
-            try:
-                result = self.scan_pdf(doc, path, progress, numbers=numbers)
-            finally:
-                doc.close()
-            result.notes[:0] = opened
+        """Open and scan a PDF, Word, text or e-mail file (``scan``)."""
+        with Document.open(path, self.settings, password) as document:
+            return self.scan(document, progress, numbers)
+
+    def scan(self, document: Document, progress: PageProgress | None = None,
+             numbers: NumberContext | None = None) -> ScanResult:
+        """Scan an open document; ``numbers`` carries the phone numbers shared
+        with the other documents of a batch or case."""
+        if document.pdf is not None:
+            result = self.scan_pdf(document.pdf, document.path, progress, cache=document.cache, numbers=numbers)
+            result.notes[:0] = document.notes
             return result
-        if kind_of(path) == "docx":
-            return self.scan_docx(path, progress, numbers)
-        page = read_text_file(path, self.settings.max_file_mb)
+        if document.kind == "docx":
+            return self.scan_docx(document.path, progress, numbers)
+        page = read_text_file(document.path, self.settings.max_file_mb)
         vetoes: list[Veto] = []
         findings = self.detect_texts([(None, page.text)], numbers=numbers, vetoes=vetoes)
         if progress:
             progress(1)
-        return ScanResult(path=path, kind="text", pages=1, findings=findings, notes=veto_notes(vetoes),
+        return ScanResult(path=document.path, kind="text", pages=1, findings=findings, notes=veto_notes(vetoes),
                           vetoes=vetoes)
 
     def scan_docx(self, path: Path, progress: PageProgress | None = None,

@@ -4,6 +4,7 @@ loads them (no network: built without isolation, installed without deps)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -30,3 +31,29 @@ def test_the_wheel_ships_rules_and_templates_and_uses_them(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True,
                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}).stdout.split()
     assert out[0].startswith(str(target)) and out[1].startswith(str(target)) and int(out[2]) > 0
+
+
+def test_an_installed_copy_runs_a_batch_outside_the_checkout(tmp_path: Path) -> None:
+    """``pip install`` of the wheel (not editable) into a folder of its own,
+    then ``redact batch`` from there, in a folder outside the repository:
+    it finds its own rules and templates and releases the file (its
+    dependencies come from this environment: the test runs without network)."""
+    from tests.pdfs import text_pdf
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("redact-*.whl")
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    (tmp_path / "in").mkdir()
+    text_pdf(tmp_path / "in" / "note.pdf", ["Please call Orla Penhallow on 01632 960545."])
+    run = subprocess.run([sys.executable, "-c", "import redact, sys; print(redact.__file__, file=sys.stderr); "
+                          "from redact.cli import main; main()", "-q", "batch", "in", "--out", "out", "--json"],
+                         cwd=tmp_path, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines()[0].startswith(str(target))
+    assert (tmp_path / "out" / "note.pdf").is_file()
+    summary = json.loads(run.stdout)
+    assert summary["ok"] == 1 and summary["rules_digest"]

@@ -21,6 +21,12 @@ def _plan() -> Plan:
     return Plan(strings=[StringTarget("Orla Penhallow", "PERSON", "s40(2)")])
 
 
+def _release(tmp_path: Path, settings: Settings, look: SecondLook, source: Path | None = None):
+    source = source or text_pdf(tmp_path / "notes.pdf", LINES)
+    return redact_and_verify(source, _plan(), tmp_path / "out" / source.name, tmp_path / "work", settings,
+                             second_look=look)
+
+
 def test_only_changed_lines_are_read_again() -> None:
     before = "Heading\nCall Orla Penhallow today\nHeading\nAn unchanged line"
     after = "Heading\nCall today\nHeading\nAn unchanged line"
@@ -32,11 +38,8 @@ def test_only_changed_lines_are_read_again() -> None:
 
 def test_undecided_number_in_a_changed_line_withholds_a_batch_output(tmp_path: Path, settings: Settings,
                                                                      scanner: Scanner) -> None:
-    source = text_pdf(tmp_path / "notes.pdf", LINES)
     # the first look decided the name only: the number beside it was never proposed
-    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=True)
-    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
-                                second_look=look)
+    outcome = _release(tmp_path, settings, SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=True))
     assert not outcome.ok and outcome.output is None
     failed = {c.name: c.detail for c in outcome.report.failures()}
     assert "01632 960545" in failed["second_look"]
@@ -44,19 +47,14 @@ def test_undecided_number_in_a_changed_line_withholds_a_batch_output(tmp_path: P
 
 def test_undecided_number_is_listed_for_the_reviewer_in_a_case(tmp_path: Path, settings: Settings,
                                                                 scanner: Scanner) -> None:
-    source = text_pdf(tmp_path / "notes.pdf", LINES)
-    look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=False)
-    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
-                                second_look=look)
+    outcome = _release(tmp_path, settings, SecondLook.of(scanner, [("Orla Penhallow", "PERSON")], blocking=False))
     assert outcome.ok
     assert any("01632 960545" in item for item in outcome.report.for_review())
 
 
 def test_a_decided_number_is_not_reported(tmp_path: Path, settings: Settings, scanner: Scanner) -> None:
-    source = text_pdf(tmp_path / "notes.pdf", LINES)
     look = SecondLook.of(scanner, [("Orla Penhallow", "PERSON"), ("01632 960 545", "PHONE")], blocking=True)
-    outcome = redact_and_verify(source, _plan(), tmp_path / "out" / "notes.pdf", tmp_path / "work", settings,
-                                second_look=look)
+    outcome = _release(tmp_path, settings, look)
     assert outcome.ok, outcome.report.failures()
 
 

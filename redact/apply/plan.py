@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from redact.apply import Applied, Plan, StringTarget
 from redact.models import Finding
@@ -12,6 +13,64 @@ from redact.normalise import identity, normalise
 from redact.verify import Expectation
 
 PENDING_MODES = ("keep", "redact", "policy")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What is decided for one finding, whoever decided it (the batch
+    policy or a reviewer): redact it or keep it visible, under which
+    exemption; ``whole_string`` (a reviewer's edited text) covers the string
+    wherever it occurs rather than the finding's own span."""
+
+    text: str
+    type: str
+    page: int | None
+    start: int
+    end: int
+    redact: bool
+    exemption: str
+    whole_string: bool = False
+
+
+@dataclass(frozen=True)
+class ManualMark:
+    """A reviewer's own redaction: a string, a pattern, an area or a whole page."""
+
+    kind: str  # text | regex | area | page
+    exemption: str
+    pattern: str | None = None
+    page: int | None = None
+    rect: tuple[float, float, float, float] | None = None
+
+
+def build_plan(decisions: Iterable[Decision], manual: Iterable[ManualMark] = ()) -> Plan:
+    """The one plan builder: every string decided for redaction is covered
+    wherever it occurs, except the exact spans decided to be kept."""
+    plan = Plan()
+    index: dict[tuple[str, str], StringTarget] = {}
+    kept = []
+    for d in decisions:
+        if not d.redact:
+            kept.append(d)
+            continue
+        _target(plan, index, d.text, d.type, d.exemption)
+        if not d.whole_string:
+            plan.spans.setdefault(d.page, []).append((d.start, d.end, d.exemption))
+    for m in manual:
+        if m.kind == "text" and m.pattern:
+            _target(plan, index, m.pattern, "MANUAL", m.exemption)
+        elif m.kind == "regex" and m.pattern:
+            plan.regexes.append((m.pattern, m.exemption, m.page))
+        elif m.kind == "area" and m.rect is not None and m.page is not None:
+            plan.areas.append((m.page, m.rect, m.exemption))
+        elif m.kind == "page" and m.page is not None:
+            plan.whole_pages[m.page] = m.exemption
+    for d in kept:  # the spans kept visible, so a string approved elsewhere does not cover them
+        key = identity(d.text, d.type)
+        for target in plan.strings:
+            if identity(target.text, target.type) == key or normalise(target.text) == normalise(d.text):
+                target.keep.setdefault(d.page, []).append((d.start, d.end))
+    return plan
 
 
 def _target(plan: Plan, index: dict[tuple[str, str], StringTarget], text: str, etype: str,
@@ -23,64 +82,39 @@ def _target(plan: Plan, index: dict[tuple[str, str], StringTarget], text: str, e
     return index[key]
 
 
-def _keep(plan: Plan, kept: Iterable[tuple[str, str, int | None, int, int]]) -> None:
-    """Mark the spans a reviewer (or the policy) keeps, so a string approved
-    elsewhere does not cover them."""
-    for text, etype, page, start, end in kept:
-        key = identity(text, etype)
-        for target in plan.strings:
-            if identity(target.text, target.type) == key or normalise(target.text) == normalise(text):
-                target.keep.setdefault(page, []).append((start, end))
-
-
 def plan_from_findings(findings: Iterable[Finding], personal: str = "redact", public: str = "keep") -> Plan:
-    """The batch policy: personal findings redacted, public ones kept."""
-    plan = Plan()
-    index: dict[tuple[str, str], StringTarget] = {}
-    kept = []
-    for f in findings:
-        action = public if f.public else personal
-        if action == "redact":
-            _target(plan, index, f.text, f.type, f.exemption)
-            plan.spans.setdefault(f.page, []).append((f.start, f.end, f.exemption))
-        else:
-            kept.append((f.text, f.type, f.page, f.start, f.end))
-    _keep(plan, kept)
-    return plan
+    """The batch policy's plan: personal findings redacted, public ones kept."""
+    return build_plan(Decision(f.text, f.type, f.page, f.start, f.end,
+                               (public if f.public else personal) == "redact", f.exemption) for f in findings)
 
 
 def plan_from_rows(rows: Iterable[sqlite3.Row], manual: Iterable[sqlite3.Row], pending: str | None) -> Plan:
     """A case document's plan from its findings' latest decisions and the
     manual redactions. ``pending`` says what to do with undecided findings:
     keep them visible, redact them, or follow the proposal ('policy')."""
-    plan = Plan()
-    index: dict[tuple[str, str], StringTarget] = {}
-    kept = []
-    for row in rows:
-        status = row["status"]
-        redact = status == "approved"
-        if status == "pending":
-            redact = pending == "redact" or (pending == "policy" and row["proposed_action"] == "redact")
-        if not redact:
-            kept.append((row["text"], row["type"], row["page"], row["start"], row["end"]))
-            continue
-        exemption = row["decided_exemption"] or row["exemption"]
-        text = row["decided_text"] or row["text"]
-        _target(plan, index, text, row["type"], exemption)
-        if not row["decided_text"]:
-            plan.spans.setdefault(row["page"], []).append((row["start"], row["end"], exemption))
-    for m in manual:
-        if m["kind"] == "text":
-            _target(plan, index, m["pattern"], "MANUAL", m["exemption"])
-        elif m["kind"] == "regex":
-            plan.regexes.append((m["pattern"], m["exemption"], m["page"]))
-        elif m["kind"] == "area":
-            x0, y0, x1, y1 = json.loads(m["rect"])
-            plan.areas.append((m["page"], (x0, y0, x1, y1), m["exemption"]))
-        elif m["kind"] == "page":
-            plan.whole_pages[m["page"]] = m["exemption"]
-    _keep(plan, kept)
-    return plan
+    return build_plan([decision_of_row(row, pending) for row in rows], [manual_mark_of_row(m) for m in manual])
+
+
+def decision_of_row(row: sqlite3.Row, pending: str | None) -> Decision:
+    """A stored finding's latest decision (``pending``: how to treat one not decided yet)."""
+    status = row["status"]
+    redact = status == "approved"
+    if status == "pending":
+        redact = pending == "redact" or (pending == "policy" and row["proposed_action"] == "redact")
+    if not redact:
+        return Decision(row["text"], row["type"], row["page"], row["start"], row["end"], False,
+                        row["exemption"])
+    return Decision(row["decided_text"] or row["text"], row["type"], row["page"], row["start"], row["end"], True,
+                    row["decided_exemption"] or row["exemption"], whole_string=bool(row["decided_text"]))
+
+
+def manual_mark_of_row(row: sqlite3.Row) -> ManualMark:
+    """A stored manual redaction as a ``ManualMark``."""
+    rect = None
+    if row["rect"]:
+        x0, y0, x1, y1 = json.loads(row["rect"])  # as stored: a plan's digest must not change
+        rect = (x0, y0, x1, y1)
+    return ManualMark(row["kind"], row["exemption"], row["pattern"], row["page"], rect)
 
 
 def expectations(applied: Applied) -> list[Expectation]:

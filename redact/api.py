@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from redact.config import Settings
 from redact.detect.census import census
 from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet
-from redact.detect.scan import Scanner
+from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import PendingError, RedactError
 from redact.ingest import sha256_file
 from redact.process import redact_and_verify, verify_output, write_json
@@ -74,6 +74,21 @@ class ApplyResult:
     documents: list[dict[str, Any]] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     errors: list[RedactError] = field(default_factory=list)  # the documents that could not be processed at all
+
+
+def scan_files(files: list[Path], settings: Settings, rules: RuleSet,
+               password: str | None = None) -> Iterator[tuple[Path, ScanResult | RedactError]]:
+    """Scan files outside a case (``redact scan FOLDER``): the phone numbers
+    they share are counted first, then each file is scanned in turn; a file
+    that cannot be read yields its error and the rest go on."""
+    _, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
+    numbers = NumberContext(shared=shared, scope="folder")
+    scanner = Scanner(settings, rules)
+    for path in files:
+        try:
+            yield path, scanner.scan_file(path, password=password, numbers=numbers)
+        except RedactError as exc:
+            yield path, exc
 
 
 def document_plan(case: Case, document_id: int, pending: str | None) -> Plan:

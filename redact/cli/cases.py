@@ -115,41 +115,30 @@ def scan(targets: tuple[Path, ...], fmt: str, rescan: bool, password: str | None
 
 
 def _scan_paths(targets: tuple[Path, ...], fmt: str, password: str | None, as_json: bool) -> None:
-    from redact.detect.census import census
-    from redact.detect.policy import NumberContext
+    from redact.api import scan_files
     from redact.detect.rules import load_rules
-    from redact.detect.scan import Scanner
     from redact.ingest import supported_files
     from redact.progress import progress_bar
 
     settings = state().settings()
     rules = load_rules(settings.rules_dir)
     files = supported_files(list(targets))
-    _, shared = census(files, settings, rules.s40.shared_number_min_documents, password)
-    numbers = NumberContext(shared=shared, scope="folder")
-    scanner = Scanner(settings, rules)
     failures = 0
     rows = []
     with progress_bar(len(files), "scanning", quiet=state().quiet) as bar:
-        for path in files:
-            try:
-                result = scanner.scan_file(path, password=password, numbers=numbers)
-            except RedactError as exc:
+        for path, result in scan_files(files, settings, rules, password):
+            bar.advance()
+            if isinstance(result, RedactError):
                 if len(files) == 1:
-                    raise
+                    raise result
                 failures += 1
-                click.echo(f"redact: error: {exc}", err=True)
-                bar.advance()
+                click.echo(f"redact: error: {result}", err=True)
                 continue
             for f in result.findings:
                 line = f.to_json(str(path), path.stem)
-                if fmt == "jsonl" or as_json:
-                    rows.append(line)
-                    if fmt == "jsonl":
-                        click.echo(json.dumps(line))
-                else:
-                    rows.append(line)
-            bar.advance()
+                rows.append(line)
+                if fmt == "jsonl":
+                    click.echo(json.dumps(line))
     if as_json and fmt != "jsonl":
         emit_json(rows)
     elif fmt == "table":

@@ -233,8 +233,7 @@ def add_file(case: Case, source: Path, max_file_mb: float) -> Added:
     stem, suffix = source.stem, source.suffix
     n = 2
     while case.store.name_taken(name) or (case.originals / name).exists():
-        existing = case.store.conn.execute("SELECT sha256 FROM documents WHERE name = ?", (name,)).fetchone()
-        if existing and existing["sha256"] == digest:
+        if case.store.sha256_of(name) == digest:
             break
         name = f"{stem}-{n}{suffix}"
         n += 1

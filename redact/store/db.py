@@ -164,6 +164,11 @@ class Store:
             conn.execute("UPDATE documents SET removed_at = ?, removed_by = ?, removed_reason = ? "
                          "WHERE id = ? AND removed_at IS NULL", (utc_now(), reviewer, reason, doc_id))
 
+    def sha256_of(self, name: str) -> str | None:
+        """The content digest of the document called ``name``, if there is one."""
+        row = self.conn.execute("SELECT sha256 FROM documents WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row["sha256"])
+
     def document(self, doc_id: int) -> sqlite3.Row:
         """One document by id."""
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()

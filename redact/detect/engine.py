@@ -116,7 +116,13 @@ def _pattern_recognizers(rules: RuleSet) -> list[PatternRecognizer]:
     for rec in rules.recognizers:
         if not rec.enabled:
             continue
-        patterns = [Pattern(p.name, rules.expand(p.regex), p.score) for p in rec.patterns]
+        patterns = []
+        for p in rec.patterns:
+            pattern = Pattern(p.name, rules.expand(p.regex), p.score)
+            # compiled once at load, with the flags Presidio runs it with (global_regex_flags below)
+            pattern.compiled_regex = rules.compiled(f"recognizer {rec.name}/{p.name}")
+            pattern.compiled_with_flags = regex.MULTILINE
+            patterns.append(pattern)
         out.append(
             PatternRecognizer(
                 supported_entity=rec.entity,

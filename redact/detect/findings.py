@@ -41,9 +41,7 @@ class FindingBuilder:
         self.first_names = first_names
         self.surnames = english_surnames()
         self.exemption = default_exemption
-        self.allow = [
-            (regex.compile(r"(?i)\A(?:" + a.pattern + r")\Z"), a.reason) for a in rules.allow
-        ]
+        self.allow = [(rules.compiled(f"allow {n}"), a.reason) for n, a in enumerate(rules.allow)]
         body = phrase_alternation(rules.vocabularies.get("titles", []) + rules.vocabularies.get("ranks", [])
                                   + rules.s40.elected_titles_plural)
         self.leading_title = regex.compile(rf"\A(?:(?:[AT]/)?(?:{body})\.?[ \t]+)+") if body else None
@@ -59,9 +57,7 @@ class FindingBuilder:
         # a street opening a line or a part of one: 'Water Lane', '12 Quay Street'
         self.street_start = regex.compile(
             rf"[ \t]*(?:\d+[A-Za-z]?,?[ \t]+)?(?:[A-Z][\w'’-]*[ \t]+){{0,2}}(?i:{streets})\b") if streets else None
-        self.deny = [
-            (regex.compile(d.pattern if d.regex else regex.escape(d.pattern), regex.I), d) for d in rules.deny
-        ]
+        self.deny = [(rules.compiled(f"deny {n}"), d) for n, d in enumerate(rules.deny)]
 
     def build(
         self, text: str, page: int | None, results: Iterable[RecognizerResult], common_words: set[str],

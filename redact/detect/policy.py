@@ -75,7 +75,7 @@ class Policy:
             r"|and[ \t]+|&[ \t]+|\n(?![ \t]*\n)|-[ \t]*|\([^()\n]{0,40}\)[ \t]*)*$"
         ) if plural else None
         self.mailbox_re = (
-            regex.compile("(?i)^(?:" + "|".join(s40.public_mailboxes) + ")$") if s40.public_mailboxes else None
+            rules.compiled("public_mailboxes") if s40.public_mailboxes else None
         )
         self.team_re = _word_regex(s40.team_line_words)
         self.direct_re = _word_regex(s40.direct_line_words)

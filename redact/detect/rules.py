@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from redact.exceptions import ConfigError
 
@@ -170,6 +170,13 @@ class RuleSet(_Strict):
     s40: S40Policy = Field(default_factory=S40Policy)
     exemptions: list[Exemption] = Field(default_factory=list)
     digest: str = ""
+    # every pattern compiled once at load, in the form its user runs it (``compiled``)
+    _compiled: dict[str, regex.Pattern[str]] = PrivateAttr(default_factory=dict)
+
+    def compiled(self, key: str) -> regex.Pattern[str]:
+        """A pattern compiled at load: ``recognizer NAME/PATTERN``, ``allow N``,
+        ``deny N`` or ``public_mailboxes``."""
+        return self._compiled[key]
 
     def exemption(self, code: str) -> Exemption | None:
         """The register entry for a code such as 's31(1)(a)'."""
@@ -242,7 +249,8 @@ def load_rules(rules_dir: Path) -> RuleSet:
 
 
 def _compile_all(rules: RuleSet) -> None:
-    """Compile every regex once so errors surface at load time."""
+    """Compile every regex once, as it will be run, so errors surface at
+    load time and no user compiles it again (``RuleSet.compiled``)."""
     for rec in rules.recognizers:
         for pat in rec.patterns:
             expanded = rules.expand(pat.regex)
@@ -250,14 +258,22 @@ def _compile_all(rules: RuleSet) -> None:
                 missing = PLACEHOLDER.search(expanded)
                 assert missing is not None
                 raise ConfigError(f"recognizer {rec.name}/{pat.name}: unknown vocabulary {missing.group(0)}")
-            _compile(expanded, f"recognizer {rec.name}/{pat.name}")
-    for allow in rules.allow:
-        _compile(allow.pattern, f"allow pattern {allow.pattern!r}")
-    for deny in rules.deny:
-        if deny.regex:
-            _compile(deny.pattern, f"deny pattern {deny.pattern!r}")
-    for mailbox in rules.s40.public_mailboxes:
-        _compile(mailbox, f"s40.public_mailboxes {mailbox!r}")
+            what = f"recognizer {rec.name}/{pat.name}"
+            rules._compiled[what] = _compile(expanded, what, regex.MULTILINE)
+    for n, allow in enumerate(rules.allow):
+        rules._compiled[f"allow {n}"] = _compile(r"(?i)\A(?:" + allow.pattern + r")\Z",
+                                                 f"allow pattern {allow.pattern!r}")
+    for n, deny in enumerate(rules.deny):
+        rules._compiled[f"deny {n}"] = _compile(deny.pattern if deny.regex else regex.escape(deny.pattern),
+                                                f"deny pattern {deny.pattern!r}", regex.I)
+    if rules.s40.public_mailboxes:
+        try:
+            rules._compiled["public_mailboxes"] = regex.compile("(?i)^(?:" + "|".join(rules.s40.public_mailboxes)
+                                                                + ")$")
+        except regex.error:
+            for mailbox in rules.s40.public_mailboxes:  # which one: compiled alone only to say so
+                _compile(mailbox, f"s40.public_mailboxes {mailbox!r}")
+            raise ConfigError("s40.public_mailboxes: invalid regex") from None
     rules.s40.public_ranks()
     codes = [e.code for e in rules.exemptions]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
@@ -268,8 +284,8 @@ def _compile_all(rules: RuleSet) -> None:
             raise ConfigError(f"exemption {e.code} is qualified: give public_interest_for and _against")
 
 
-def _compile(pattern: str, what: str) -> None:
+def _compile(pattern: str, what: str, flags: int = 0) -> regex.Pattern[str]:
     try:
-        regex.compile(pattern)
+        return regex.compile(pattern, flags)
     except regex.error as exc:
         raise ConfigError(f"{what}: invalid regex: {exc}") from exc

@@ -3,7 +3,6 @@ copies of what was added) and ``out/`` (verified outputs only)."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import stat
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redact.config import read_yaml_mapping
 from redact.exceptions import CaseError, ConfigError
-from redact.ingest import check_size, kind_of, sha256_file
+from redact.ingest import check_size, sha256_file
+from redact.pipeline.formats import format_of
 from redact.store.db import Store
 from redact.store.migrations import utc_now
 
@@ -202,32 +202,14 @@ class Added:
     duplicate: bool
 
 
-def probe(source: Path, kind: str, max_file_mb: float) -> None:
-    """Open the file as ``scan`` will, so a file that scan would refuse is
-    refused when it is added (a password-protected PDF is accepted: its
-    password is given to scan and apply)."""
-    from redact.exceptions import EncryptedError
-    from redact.ingest.docx import read_docx_texts
-    from redact.ingest.pdf import open_pdf
-    from redact.ingest.text import read_text_file
-
-    if kind == "pdf":
-        with contextlib.suppress(EncryptedError):
-            open_pdf(source, max_file_mb=max_file_mb).close()
-    elif kind == "docx":
-        read_docx_texts(source, max_file_mb)
-    else:
-        read_text_file(source, max_file_mb)
-
-
 def add_file(case: Case, source: Path, max_file_mb: float) -> Added:
     """Copy an original into the case, read-only, recording its SHA-256.
 
     The same content added twice is one document.
     """
-    kind = kind_of(source)
+    fmt = format_of(source)
     size = check_size(source, max_file_mb)
-    probe(source, kind, max_file_mb)
+    fmt.probe(source, max_file_mb)  # a file that scan would refuse is refused now
     digest = sha256_file(source)
     name = source.name
     stem, suffix = source.stem, source.suffix
@@ -238,7 +220,7 @@ def add_file(case: Case, source: Path, max_file_mb: float) -> Added:
         name = f"{stem}-{n}{suffix}"
         n += 1
     rel = f"originals/{name}"
-    doc_id, added = case.store.add_document(digest, name, rel, kind, size)
+    doc_id, added = case.store.add_document(digest, name, rel, fmt.kind, size)
     if not added:
         row = case.store.document(doc_id)
         return Added(source, doc_id, row["name"], duplicate=True)

@@ -113,6 +113,7 @@ def test_verification_finds_normalised_variants(tmp_path: Path) -> None:
 def test_failed_verification_never_reaches_release_folder(tmp_path: Path, settings, monkeypatch) -> None:
     src = text_pdf(tmp_path / "in.pdf", [f"Officer {NAME}."])
     # sabotage: redact nothing but still expect the name gone
+    import redact.pipeline.formats as formats
     import redact.process as process
 
     def no_redaction(doc, plan, out_path, label=True, **kwargs):
@@ -120,7 +121,7 @@ def test_failed_verification_never_reaches_release_folder(tmp_path: Path, settin
         applied.strings_gone.append((NAME, "PERSON", None))
         return applied
 
-    monkeypatch.setattr(process, "redact_pdf", no_redaction)
+    monkeypatch.setattr(formats, "redact_pdf", no_redaction)
     out = tmp_path / "release" / "in.pdf"
     outcome = process.redact_and_verify(src, _plan(NAME), out, tmp_path / "work", settings)
     assert not outcome.ok and outcome.output is None

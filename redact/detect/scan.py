@@ -73,20 +73,19 @@ class Scanner:
 
     def scan(self, document: Document, progress: PageProgress | None = None,
              numbers: NumberContext | None = None) -> ScanResult:
-        """Scan an open document; ``numbers`` carries the phone numbers shared
-        with the other documents of a batch or case."""
-        if document.pdf is not None:
-            result = self.scan_pdf(document.pdf, document.path, progress, cache=document.cache, numbers=numbers)
-            result.notes[:0] = document.notes
-            return result
-        if document.kind == "docx":
-            return self.scan_docx(document.path, progress, numbers)
-        page = read_text_file(document.path, self.settings.max_file_mb)
+        """Scan an open document with the reader for its format; ``numbers``
+        carries the phone numbers shared with the other documents of a batch or case."""
+        return document.format.scan(self, document, progress, numbers)
+
+    def scan_text(self, path: Path, progress: PageProgress | None = None,
+                  numbers: NumberContext | None = None) -> ScanResult:
+        """Scan a text or e-mail file as one page."""
+        page = read_text_file(path, self.settings.max_file_mb)
         vetoes: list[Veto] = []
         findings = self.detect_texts([(None, page.text)], numbers=numbers, vetoes=vetoes)
         if progress:
             progress(1)
-        return ScanResult(path=document.path, kind="text", pages=1, findings=findings, notes=veto_notes(vetoes),
+        return ScanResult(path=path, kind="text", pages=1, findings=findings, notes=veto_notes(vetoes),
                           vetoes=vetoes)
 
     def scan_docx(self, path: Path, progress: PageProgress | None = None,

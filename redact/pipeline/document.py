@@ -9,23 +9,21 @@ from types import TracebackType
 import pymupdf
 
 from redact.config import Settings
-from redact.ingest import kind_of
-from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import engine_for
-from redact.ingest.pdf import PageCache, open_for_reading
-from redact.ingest.text import read_text_file
+from redact.ingest.pdf import PageCache
+from redact.pipeline.formats import Format, format_of
 
 
 @dataclass
 class Document:
-    """A document as the pipeline reads it: its kind (``pdf``, ``docx`` or
-    ``text``: decided here and nowhere else) and, for a PDF, the open file
+    """A document as the pipeline reads it: its format (``formats.format_of``,
+    decided here and nowhere else) and, for a PDF, the open file
     (hidden layers on, annotations drawn into the page), the page cache
     that scanning, redaction and the second look share, and what opening
     changed (``notes``). Close it, or use it in a ``with`` block."""
 
     path: Path
-    kind: str
+    format: Format
     settings: Settings
     pdf: pymupdf.Document | None = None
     notes: list[str] = field(default_factory=list)
@@ -34,12 +32,14 @@ class Document:
     @classmethod
     def open(cls, path: Path, settings: Settings, password: str | None = None) -> Document:
         """Open ``path``; a bad file raises its ``RedactError`` here."""
-        kind = kind_of(path)
-        if kind == "pdf":
-            pdf, notes = open_for_reading(path, password=password, max_pages=settings.max_pages,
-                                          max_file_mb=settings.max_file_mb)
-            return cls(path, kind, settings, pdf, notes)
-        return cls(path, kind, settings)
+        fmt = format_of(path)
+        pdf, notes = fmt.open(path, settings, password)
+        return cls(path, fmt, settings, pdf, notes)
+
+    @property
+    def kind(self) -> str:
+        """``pdf``, ``docx`` or ``text``."""
+        return self.format.kind
 
     @property
     def cache(self) -> PageCache:
@@ -53,12 +53,7 @@ class Document:
     def text_layers(self) -> list[str]:
         """Its text as stored, without OCR (the shared-number census): per
         page of a PDF, per part of a Word file, the whole of a text file."""
-        if self.pdf is not None:
-            return [page.get_text("text", flags=0) for page in self.pdf]
-        if self.kind == "docx":
-            return [text for _, text in read_docx_texts(self.path, self.settings.max_file_mb,
-                                                        self.settings.max_inflated_mb)]
-        return [read_text_file(self.path, self.settings.max_file_mb).text]
+        return self.format.text_layers(self)
 
     def close(self) -> None:
         """Close the open file, if any."""

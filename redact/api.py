@@ -186,7 +186,7 @@ def _second_look(case: Case, document_id: int, scanner: Scanner) -> SecondLook:
     or pending under ``--pending``), dropped or a reviewer marked is decided;
     anything else personal is listed for the reviewer, not refused."""
     doc = case.store.document(document_id)
-    decided = [(f["text"], f["type"]) for f in case.store.findings(FindingFilter(document_id=document_id))]
+    decided = [(f.text, f.type) for f in case.store.findings(FindingFilter(document_id=document_id))]
     decided += [(d.text, "PERSON") for d in case.store.dropped_spans(document=doc["name"])]
     decided += [(m["pattern"], "PERSON") for m in case.store.manual_redactions(document_id) if m["kind"] == "text"]
     return SecondLook.of(scanner, decided, blocking=False)
@@ -212,13 +212,13 @@ def write_verification_summary(reports_dir: Path, documents: list[dict[str, Any]
 def case_expectations(case: Case, document_id: int) -> list[Expectation]:
     """Expected-gone strings for a document, from its approved findings."""
     rows = case.store.findings(FindingFilter(document_id=document_id, status="approved"))
-    return [Expectation(text=r["decided_text"] or r["text"], type=r["type"]) for r in rows
-            if not _kept_elsewhere(case, document_id, r["decided_text"] or r["text"])]
+    return [Expectation(text=r.decided_text or r.text, type=r.type) for r in rows
+            if not _kept_elsewhere(case, document_id, r.decided_text or r.text)]
 
 
 def _kept_elsewhere(case: Case, document_id: int, text: str) -> bool:
     rejected = case.store.findings(FindingFilter(document_id=document_id, status="rejected"))
-    return any(r["text"].casefold() == text.casefold() for r in rejected)
+    return any(r.text.casefold() == text.casefold() for r in rejected)
 
 
 def verify_case(case: Case) -> list[VerifyReport]:
@@ -253,10 +253,10 @@ def explain(case: Case, finding_id: int) -> dict[str, Any]:
     """Why a finding was made and what the policy proposed."""
     row = case.store.finding(finding_id)
     return {
-        "id": row["id"], "document": row["document"], "page": row["page"], "type": row["type"],
-        "text": row["text"], "score": row["score"], "recogniser": row["recogniser"],
-        "explanation": json.loads(row["explanation"]), "public": bool(row["public"]),
-        "policy_reason": row["policy_reason"], "proposed_action": row["proposed_action"],
-        "exemption": row["exemption"], "status": row["status"],
+        "id": row.id, "document": row.document, "page": row.page, "type": row.type,
+        "text": row.text, "score": row.score, "recogniser": row.recogniser,
+        "explanation": row.explanation, "public": bool(row.public),
+        "policy_reason": row.policy_reason, "proposed_action": row.proposed_action,
+        "exemption": row.exemption, "status": row.status,
         "decisions": [dict(d) for d in case.store.decisions(finding_id)],
     }

@@ -62,12 +62,12 @@ def test_same_file_twice_is_one_document(tmp_path: Path) -> None:
 def test_decisions_are_append_only_and_latest_wins(tmp_path: Path) -> None:
     store = _store(tmp_path)
     store.save_scan(1, 1, [Finding("PERSON", "Ann Example", 1, 0, 11, 0.9, "t")], [])
-    fid = store.findings()[0]["id"]
-    assert store.findings()[0]["status"] == "pending"
+    fid = store.findings()[0].id
+    assert store.findings()[0].status == "pending"
     store.decide([fid], "approve", "alice", "junior officer")
     store.decide([fid], "reject", "bob", "actually a chief officer")
     row = store.finding(fid)
-    assert row["status"] == "rejected" and row["reviewer"] == "bob"
+    assert row.status == "rejected" and row.reviewer == "bob"
     assert [d["action"] for d in store.decisions(fid)] == ["approve", "reject"]
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         store.conn.execute("UPDATE decisions SET reviewer = 'mallory'")
@@ -79,12 +79,12 @@ def test_rescan_keeps_decided_findings(tmp_path: Path) -> None:
     store = _store(tmp_path)
     store.save_scan(1, 1, [Finding("PERSON", "Ann Example", 1, 0, 11, 0.9, "t"),
                            Finding("PERSON", "Bo Sample", 1, 20, 29, 0.9, "t")], [])
-    first = store.findings()[0]["id"]
+    first = store.findings()[0].id
     store.decide([first], "approve", "alice")
     store.save_scan(1, 1, [Finding("PERSON", "Bo Sample", 1, 20, 29, 0.9, "t")], [])
     rows = store.findings()
-    assert {r["text"] for r in rows} == {"Ann Example", "Bo Sample"}
-    assert store.finding(first)["status"] == "approved"
+    assert {r.text for r in rows} == {"Ann Example", "Bo Sample"}
+    assert store.finding(first).status == "approved"
     assert len(store.findings(FindingFilter(status="pending"))) == 1
 
 

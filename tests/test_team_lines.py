@@ -189,9 +189,9 @@ def test_case_scan_counts_numbers_across_the_case(tmp_path: Path, settings: Sett
         for path in write_letters(tmp_path / "in", 3):
             add_file(case, path, settings.max_file_mb)
         scan_case(case, settings, rules)
-        rows = [r for r in case.store.findings() if r["type"] == "PHONE"]
-        assert len(rows) == 3 and all(r["public"] for r in rows)
-        assert all("3 documents of this case" in r["policy_reason"] for r in rows)
+        rows = [r for r in case.store.findings() if r.type == "PHONE"]
+        assert len(rows) == 3 and all(r.public for r in rows)
+        assert all("3 documents of this case" in r.policy_reason for r in rows)
     finally:
         case.close()
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from redact.apply import Applied, Plan, StringTarget
 from redact.models import Finding
 from redact.normalise import identity, normalise
+from redact.store.db import StoredFinding
 from redact.verify import Expectation
 
 PENDING_MODES = ("keep", "redact", "policy")
@@ -88,24 +89,22 @@ def plan_from_findings(findings: Iterable[Finding], personal: str = "redact", pu
                                (public if f.public else personal) == "redact", f.exemption) for f in findings)
 
 
-def plan_from_rows(rows: Iterable[sqlite3.Row], manual: Iterable[sqlite3.Row], pending: str | None) -> Plan:
+def plan_from_rows(rows: Iterable[StoredFinding], manual: Iterable[sqlite3.Row], pending: str | None) -> Plan:
     """A case document's plan from its findings' latest decisions and the
     manual redactions. ``pending`` says what to do with undecided findings:
     keep them visible, redact them, or follow the proposal ('policy')."""
     return build_plan([decision_of_row(row, pending) for row in rows], [manual_mark_of_row(m) for m in manual])
 
 
-def decision_of_row(row: sqlite3.Row, pending: str | None) -> Decision:
+def decision_of_row(row: StoredFinding, pending: str | None) -> Decision:
     """A stored finding's latest decision (``pending``: how to treat one not decided yet)."""
-    status = row["status"]
-    redact = status == "approved"
-    if status == "pending":
-        redact = pending == "redact" or (pending == "policy" and row["proposed_action"] == "redact")
+    redact = row.status == "approved"
+    if row.status == "pending":
+        redact = pending == "redact" or (pending == "policy" and row.proposed_action == "redact")
     if not redact:
-        return Decision(row["text"], row["type"], row["page"], row["start"], row["end"], False,
-                        row["exemption"])
-    return Decision(row["decided_text"] or row["text"], row["type"], row["page"], row["start"], row["end"], True,
-                    row["decided_exemption"] or row["exemption"], whole_string=bool(row["decided_text"]))
+        return Decision(row.text, row.type, row.page, row.start, row.end, False, row.exemption)
+    return Decision(row.shown_text, row.type, row.page, row.start, row.end, True,
+                    row.decided_exemption or row.exemption, whole_string=bool(row.decided_text))
 
 
 def manual_mark_of_row(row: sqlite3.Row) -> ManualMark:

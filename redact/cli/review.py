@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +66,12 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
             return
         rows = case.store.findings(flt)
     if as_json:
-        emit_json([dict(r) | {"boxes": json.loads(r["boxes"]), "explanation": json.loads(r["explanation"])}
-                   for r in rows])
+        emit_json([r.to_json() for r in rows])
         return
     _table(["id", "document", "page/part", "type", "text", "score", "found by", "proposed", "why", "status"],
-           [[r["id"], r["document"], r["page"] or json.loads(r["explanation"]).get("part", ""), r["type"],
-             r["decided_text"] or r["text"],
-             f"{r['score']:.2f}", r["recogniser"], r["proposed_action"], r["policy_reason"], r["status"]]
+           [[r.id, r.document, r.page or r.explanation.get("part", ""), r.type,
+             r.decided_text or r.text,
+             f"{r.score:.2f}", r.recogniser, r.proposed_action, r.policy_reason, r.status]
             for r in rows], empty="no findings match")
 
 
@@ -121,13 +119,13 @@ def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool
             filters["status"] = "pending"
         rows = case.store.findings(_filter(ids=ids, **filters))
         if ids:
-            missing = set(ids) - {r["id"] for r in rows}
+            missing = set(ids) - {r.id for r in rows}
             if missing:
                 raise CaseError(f"no finding with id {', '.join(map(str, sorted(missing)))} (or filtered out)")
         who = reviewer or settings.default_reviewer()
-        n = case.store.decide([r["id"] for r in rows], action, who, reason)
+        n = case.store.decide([r.id for r in rows], action, who, reason)
     if as_json:
-        emit_json({"action": action, "count": n, "reviewer": who, "ids": [r["id"] for r in rows]})
+        emit_json({"action": action, "count": n, "reviewer": who, "ids": [r.id for r in rows]})
     else:
         state().say(f"{action.rstrip('e')}ed {n} finding(s) as {who}")
 

@@ -155,7 +155,7 @@ def _check_personal_data(case: Case, work: Path, letter: Path) -> None:
     other than the requester's own details."""
     info = case.info
     own = normalise(" ".join([info.requester.name, info.requester.email or "", *info.requester.address]))
-    approved = {r["decided_text"] or r["text"] for r in case.store.findings(FindingFilter(status="approved"))}
+    approved = {r.decided_text or r.text for r in case.store.findings(FindingFilter(status="approved"))}
     strings = [s for s in approved if normalise(s) and normalise(s) not in own]
     names = normalise(" ".join(p.name for p in work.rglob("*")))
     letter_text = normalise(docx_text(letter))

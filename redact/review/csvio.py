@@ -57,13 +57,13 @@ def export_csv(store: Store, path: Path, flt: FindingFilter | None = None) -> in
         writer.writeheader()
         for r in rows:
             writer.writerow({key: neutralise(value) for key, value in {
-                "finding_id": r["id"], "document": r["document"], "page": r["page"], "type": r["type"],
-                "text": r["decided_text"] or r["text"], "score": round(r["score"], 3),
-                "recogniser": r["recogniser"], "proposed": r["proposed_action"],
-                "policy_reason": r["policy_reason"], "status": r["status"],
-                "exemption": r["decided_exemption"] or r["exemption"], "decision_id": r["decision_id"] or "",
-                "last_reviewer": r["reviewer"] or "", "last_decided_at": r["decided_at"] or "",
-                "last_reason": r["reason"] or "", "action": "", "reason": "", "new_text": "", "new_exemption": "",
+                "finding_id": r.id, "document": r.document, "page": r.page, "type": r.type,
+                "text": r.decided_text or r.text, "score": round(r.score, 3),
+                "recogniser": r.recogniser, "proposed": r.proposed_action,
+                "policy_reason": r.policy_reason, "status": r.status,
+                "exemption": r.decided_exemption or r.exemption, "decision_id": r.decision_id or "",
+                "last_reviewer": r.reviewer or "", "last_decided_at": r.decided_at or "",
+                "last_reason": r.reason or "", "action": "", "reason": "", "new_text": "", "new_exemption": "",
             }.items()})
     tmp.replace(path)
     return len(rows)

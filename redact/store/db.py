@@ -33,6 +33,62 @@ WHERE doc.removed_at IS NULL
 
 
 @dataclass(frozen=True)
+class StoredFinding:
+    """A finding as the case keeps it, with its latest decision (``status``:
+    pending, approved or rejected; ``decided_text`` when a reviewer edited
+    the text)."""
+
+    id: int
+    document_id: int
+    document: str
+    page: int | None
+    type: str
+    text: str
+    start: int
+    end: int
+    boxes: list[list[float]]
+    score: float
+    recogniser: str
+    explanation: dict[str, Any]
+    public: int  # 0 or 1, as stored (and as `review --json` has always shown it)
+    policy_reason: str
+    proposed_action: str
+    exemption: str
+    created_at: str
+    status: str
+    decision_id: int | None = None
+    action: str | None = None
+    decided_text: str | None = None
+    decided_exemption: str | None = None
+    reviewer: str | None = None
+    decided_at: str | None = None
+    reason: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> StoredFinding:
+        """From a row of ``STATUS_SQL``."""
+        values = dict(row)
+        values["boxes"] = json.loads(values["boxes"])
+        values["explanation"] = json.loads(values["explanation"])
+        return cls(**values)
+
+    @property
+    def shown_text(self) -> str:
+        """The text as decided: a reviewer's edit, else as found."""
+        return self.decided_text or self.text
+
+    def to_json(self) -> dict[str, Any]:
+        """The `redact review --json` record (the store's columns, in order)."""
+        return {name: getattr(self, name) for name in _COLUMNS}
+
+
+_COLUMNS = ("id", "document_id", "page", "type", "text", "start", "end", "boxes", "score", "recogniser",
+            "explanation", "public", "policy_reason", "proposed_action", "exemption", "created_at", "document",
+            "decision_id", "action", "decided_text", "decided_exemption", "reviewer", "decided_at", "reason",
+            "status")
+
+
+@dataclass(frozen=True)
 class DroppedSpan:
     """A span that a named check dropped, as the store keeps it."""
 
@@ -231,13 +287,13 @@ class Store:
         rows = self.conn.execute(sql + " ORDER BY s.document_id, s.page, s.id", params)
         return [DroppedSpan(r["document"], r["page"], r["text"], r["check_name"], r["reason"]) for r in rows]
 
-    def findings(self, flt: FindingFilter | None = None) -> list[sqlite3.Row]:
+    def findings(self, flt: FindingFilter | None = None) -> list[StoredFinding]:
         """Findings with their current status, filtered."""
         where, params = (flt or FindingFilter()).sql()
         sql = f"SELECT * FROM ({STATUS_SQL}){where} ORDER BY document_id, page, start"
-        return list(self.conn.execute(sql, params))
+        return [StoredFinding.from_row(r) for r in self.conn.execute(sql, params)]
 
-    def finding(self, finding_id: int) -> sqlite3.Row:
+    def finding(self, finding_id: int) -> StoredFinding:
         """One finding with its status."""
         rows = self.findings(FindingFilter(ids=[finding_id]))
         if not rows:

@@ -188,7 +188,8 @@ def _second_look(case: Case, document_id: int, scanner: Scanner) -> SecondLook:
     doc = case.store.document(document_id)
     decided = [(f.text, f.type) for f in case.store.findings(FindingFilter(document_id=document_id))]
     decided += [(d.text, "PERSON") for d in case.store.dropped_spans(document=doc["name"])]
-    decided += [(m["pattern"], "PERSON") for m in case.store.manual_redactions(document_id) if m["kind"] == "text"]
+    decided += [(m.pattern, "PERSON") for m in case.store.manual_redactions(document_id)
+                if m.kind == "text" and m.pattern]
     return SecondLook.of(scanner, decided, blocking=False)
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from redact.apply import Applied, Plan, StringTarget
 from redact.models import Finding
 from redact.normalise import identity, normalise
-from redact.store.db import StoredFinding
+from redact.store.db import ManualMark, StoredFinding
 from redact.verify import Expectation
 
 PENDING_MODES = ("keep", "redact", "policy")
@@ -31,17 +29,6 @@ class Decision:
     redact: bool
     exemption: str
     whole_string: bool = False
-
-
-@dataclass(frozen=True)
-class ManualMark:
-    """A reviewer's own redaction: a string, a pattern, an area or a whole page."""
-
-    kind: str  # text | regex | area | page
-    exemption: str
-    pattern: str | None = None
-    page: int | None = None
-    rect: tuple[float, float, float, float] | None = None
 
 
 def build_plan(decisions: Iterable[Decision], manual: Iterable[ManualMark] = ()) -> Plan:
@@ -89,11 +76,11 @@ def plan_from_findings(findings: Iterable[Finding], personal: str = "redact", pu
                                (public if f.public else personal) == "redact", f.exemption) for f in findings)
 
 
-def plan_from_rows(rows: Iterable[StoredFinding], manual: Iterable[sqlite3.Row], pending: str | None) -> Plan:
+def plan_from_rows(rows: Iterable[StoredFinding], manual: Iterable[ManualMark], pending: str | None) -> Plan:
     """A case document's plan from its findings' latest decisions and the
     manual redactions. ``pending`` says what to do with undecided findings:
     keep them visible, redact them, or follow the proposal ('policy')."""
-    return build_plan([decision_of_row(row, pending) for row in rows], [manual_mark_of_row(m) for m in manual])
+    return build_plan([decision_of_row(row, pending) for row in rows], manual)
 
 
 def decision_of_row(row: StoredFinding, pending: str | None) -> Decision:
@@ -105,15 +92,6 @@ def decision_of_row(row: StoredFinding, pending: str | None) -> Decision:
         return Decision(row.text, row.type, row.page, row.start, row.end, False, row.exemption)
     return Decision(row.shown_text, row.type, row.page, row.start, row.end, True,
                     row.decided_exemption or row.exemption, whole_string=bool(row.decided_text))
-
-
-def manual_mark_of_row(row: sqlite3.Row) -> ManualMark:
-    """A stored manual redaction as a ``ManualMark``."""
-    rect = None
-    if row["rect"]:
-        x0, y0, x1, y1 = json.loads(row["rect"])  # as stored: a plan's digest must not change
-        rect = (x0, y0, x1, y1)
-    return ManualMark(row["kind"], row["exemption"], row["pattern"], row["page"], rect)
 
 
 def expectations(applied: Applied) -> list[Expectation]:

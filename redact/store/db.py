@@ -89,6 +89,26 @@ _COLUMNS = ("id", "document_id", "page", "type", "text", "start", "end", "boxes"
 
 
 @dataclass(frozen=True)
+class ManualMark:
+    """A reviewer's own redaction, as the case keeps it: a string, a pattern, an area or a whole page."""
+
+    kind: str  # text | regex | area | page
+    exemption: str
+    pattern: str | None = None
+    page: int | None = None
+    rect: tuple[float, float, float, float] | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> ManualMark:
+        """From a row of ``manual_redactions``; the area as stored (a plan's digest must not change)."""
+        rect = None
+        if row["rect"]:
+            x0, y0, x1, y1 = json.loads(row["rect"])
+            rect = (x0, y0, x1, y1)
+        return cls(row["kind"], row["exemption"], row["pattern"], row["page"], rect)
+
+
+@dataclass(frozen=True)
 class DroppedSpan:
     """A span that a named check dropped, as the store keeps it."""
 
@@ -368,13 +388,15 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
-    def manual_redactions(self, document_id: int | None = None) -> list[sqlite3.Row]:
+    def manual_redactions(self, document_id: int | None = None) -> list[ManualMark]:
         """Active manual redactions for a document (including case-wide ones)."""
         if document_id is None:
-            return list(self.conn.execute("SELECT * FROM manual_redactions WHERE withdrawn_at IS NULL ORDER BY id"))
-        return list(self.conn.execute(
-            "SELECT * FROM manual_redactions WHERE withdrawn_at IS NULL AND (document_id IS NULL OR document_id = ?)"
-            " ORDER BY id", (document_id,)))
+            rows = self.conn.execute("SELECT * FROM manual_redactions WHERE withdrawn_at IS NULL ORDER BY id")
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM manual_redactions WHERE withdrawn_at IS NULL"
+                " AND (document_id IS NULL OR document_id = ?) ORDER BY id", (document_id,))
+        return [ManualMark.from_row(r) for r in rows]
 
     # outputs -------------------------------------------------------------
     def record_output(

@@ -75,25 +75,12 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
             for r in rows], empty="no findings match")
 
 
-def _check_page(case: Any, doc: Any, page: int, area: tuple[float, ...] | None = None) -> None:
-    """A page and area mark must fall on the document: a PDF's page that
-    exists, an area that meets the page (anything else would be ignored
-    silently at apply)."""
-    if doc["kind"] != "pdf":
-        raise click.UsageError(f"--page and --area apply to PDFs; {doc['name']} is {doc['kind']}: use --text")
-    from redact.ingest.pdf import open_pdf
+def _check_page(case: Any, doc: Any, page: int, area: tuple[float, float, float, float] | None = None) -> None:
+    from redact.api import page_mark_problem
 
-    pdf = open_pdf(case.original_path(doc["path"]))
-    try:
-        if not 1 <= page <= pdf.page_count:
-            raise click.UsageError(f"{doc['name']} has {pdf.page_count} page(s); there is no page {page}")
-        if area is not None:
-            rect = pdf[page - 1].rect
-            if area[2] <= rect.x0 or area[0] >= rect.x1 or area[3] <= rect.y0 or area[1] >= rect.y1:
-                raise click.UsageError(f"--area {list(area)} lies outside page {page} of {doc['name']} "
-                                       f"(0 0 {rect.width:.0f} {rect.height:.0f})")
-    finally:
-        pdf.close()
+    problem = page_mark_problem(case, doc, page, area)
+    if problem:
+        raise click.UsageError(problem)
 
 
 def _check_exemption(code: str, settings: Any) -> None:

@@ -21,6 +21,8 @@ def test_the_wheel_ships_rules_and_templates_and_uses_them(tmp_path: Path) -> No
     shipped = {f"redact/rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
     shipped |= {f"redact/templates/{p.name}" for p in (ROOT / "templates").iterdir() if p.suffix in (".docx", ".yaml")}
     shipped.add("redact/data/uk_places.txt")
+    # every package of the source tree (a package left out of pyproject.toml's list would be missing)
+    shipped |= {f"{p.parent.relative_to(ROOT).as_posix()}/__init__.py" for p in (ROOT / "redact").rglob("__init__.py")}
     assert shipped <= names, shipped - names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
@@ -34,26 +36,35 @@ def test_the_wheel_ships_rules_and_templates_and_uses_them(tmp_path: Path) -> No
 
 
 def test_an_installed_copy_runs_a_batch_outside_the_checkout(tmp_path: Path) -> None:
-    """``pip install`` of the wheel (not editable) into a folder of its own,
-    then ``redact batch`` from there, in a folder outside the repository:
-    it finds its own rules and templates and releases the file (its
-    dependencies come from this environment: the test runs without network)."""
+    """``pip install .`` (not editable) into a new virtual environment in a
+    temporary folder, then its ``redact batch`` in a folder outside the
+    repository: it finds its own rules and templates and releases the file.
+    The test runs without network, so the new environment reaches this
+    environment's dependencies through a path file (not its editable
+    ``redact``: a path added that way is not a site folder, so the editable
+    finder there is never loaded)."""
+    import site
+    import venv
+
     from tests.pdfs import text_pdf
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
-    (wheel,) = (tmp_path / "dist").glob("redact-*.whl")
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True)
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    new_site = Path(subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+                                   check=True, capture_output=True, text=True).stdout.strip())
+    (new_site / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n", encoding="utf-8")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT)],
+                   check=True, capture_output=True, cwd=tmp_path)
     (tmp_path / "in").mkdir()
     text_pdf(tmp_path / "in" / "note.pdf", ["Please call Orla Penhallow on 01632 960545."])
-    run = subprocess.run([sys.executable, "-c", "import redact, sys; print(redact.__file__, file=sys.stderr); "
-                          "from redact.cli import main; main()", "-q", "batch", "in", "--out", "out", "--json"],
+    run = subprocess.run([str(env_dir / "bin" / "redact"), "-q", "batch", "in", "--out", "out", "--json"],
                          cwd=tmp_path, capture_output=True, text=True,
-                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+                         env={"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)})
     assert run.returncode == 0, run.stderr
-    assert run.stderr.splitlines()[0].startswith(str(target))
+    where = subprocess.run([str(python), "-c", "import redact.config as c; print(c.DEFAULT_RULES_DIR)"],
+                           cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
+    assert where.startswith(str(new_site)), where
     assert (tmp_path / "out" / "note.pdf").is_file()
     summary = json.loads(run.stdout)
     assert summary["ok"] == 1 and summary["rules_digest"]

@@ -21,6 +21,8 @@ def test_the_wheel_ships_rules_and_templates_and_uses_them(tmp_path: Path) -> No
     shipped = {f"redact/rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
     shipped |= {f"redact/templates/{p.name}" for p in (ROOT / "templates").iterdir() if p.suffix in (".docx", ".yaml")}
     shipped.add("redact/data/uk_places.txt")
+    shipped |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "redact" / "desk").rglob("*")
+                if p.suffix in (".html", ".css", ".js")}
     # every package of the source tree (a package left out of pyproject.toml's list would be missing)
     shipped |= {f"{p.parent.relative_to(ROOT).as_posix()}/__init__.py" for p in (ROOT / "redact").rglob("__init__.py")}
     assert shipped <= names, shipped - names

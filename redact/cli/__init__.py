@@ -15,7 +15,7 @@ import traceback
 
 import click
 
-from redact.cli import cases, output, pack, review  # noqa: F401 - the commands register on ``cli``
+from redact.cli import cases, desk, output, pack, review  # noqa: F401 - the commands register on ``cli``
 from redact.cli.app import Context, cli
 from redact.exceptions import ExitCode, RedactError
 

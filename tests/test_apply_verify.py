@@ -212,3 +212,57 @@ def test_a_pdf_name_is_not_a_leak_but_a_string_is(tmp_path: Path) -> None:
     doc.save(tmp_path / "string.pdf")
     report = verify_pdf(tmp_path / "string.pdf", [Expectation("Penhallow", "PERSON")])
     assert not report.ok
+
+
+def test_an_image_mupdf_cannot_blank_is_removed_whole_and_said(tmp_path: Path, settings, monkeypatch) -> None:
+    """MuPDF refuses to blank the pixels of some images (odd colour spaces);
+    the file is still released, with every image under a box removed whole."""
+    from pymupdf import mupdf
+
+    src = tmp_path / "in.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), f"Officer {NAME} signed below.", fontsize=11)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 10), False)
+    pix.set_rect(pix.irect, (200, 30, 30))
+    page.insert_image(pymupdf.Rect(60, 66, 400, 84), pixmap=pix, overlay=False)
+    doc.save(src)
+    real = pymupdf.Page.apply_redactions
+
+    def refuse_pixels(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("images") == pymupdf.PDF_REDACT_IMAGE_PIXELS:
+            raise mupdf.FzErrorGeneric("source colorspace must not be None")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pymupdf.Page, "apply_redactions", refuse_pixels)
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, _plan(NAME), out, tmp_path / "work", settings)
+    assert outcome.ok, outcome.report.failures()
+    assert any("removed whole" in note for note in outcome.applied.notes)
+    released = pymupdf.open(out)[0]
+    assert NAME not in released.get_text() and not released.get_images()
+
+
+def test_a_pdf_mupdf_cannot_rewrite_is_refused_with_a_code_and_the_batch_goes_on(tmp_path: Path, settings,
+                                                                              monkeypatch) -> None:
+    from pymupdf import mupdf
+
+    import redact.pipeline.formats as formats
+    from redact.batch import run_batch
+
+    src = tmp_path / "in"
+    src.mkdir()
+    text_pdf(src / "broken.pdf", [f"Officer {NAME}."])
+    text_pdf(src / "fine.pdf", [f"Officer {NAME}."])
+    real = formats.redact_pdf
+
+    def broken(doc, plan, out, **kwargs):  # type: ignore[no-untyped-def]
+        if "broken" in doc.name:
+            raise mupdf.FzErrorGeneric("cannot find object in xref (12 0 R)")
+        return real(doc, plan, out, **kwargs)
+
+    monkeypatch.setattr(formats, "redact_pdf", broken)
+    summary = run_batch(src, tmp_path / "out", settings, workers=1)
+    by_file = {r["file"]: r for r in summary["results"]}
+    assert by_file["broken.pdf"]["exit_code"] == 3 and "damaged PDF" in by_file["broken.pdf"]["message"]
+    assert by_file["fine.pdf"]["status"] == "ok"

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pymupdf
 import regex
+from pymupdf import mupdf
 
 from redact.apply import Applied, Plan, StringTarget
 from redact.apply.areas import mark_areas
@@ -62,11 +63,20 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
             mark_areas(page, layout.erase)
         else:  # no image on the page: one pass lifts and removes
             mark_areas(page, strips(layout.lifted) + layout.erase)
-        page.apply_redactions(
-            images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-            graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
-            text=pymupdf.PDF_REDACT_TEXT_REMOVE,
-        )
+        try:
+            page.apply_redactions(
+                images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+                graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+                text=pymupdf.PDF_REDACT_TEXT_REMOVE,
+            )
+        except mupdf.FzErrorBase as exc:
+            # an image MuPDF cannot blank pixel by pixel (an odd colour space): every image
+            # under a box goes whole instead, and the output says so
+            page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_REMOVE,
+                                  graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+                                  text=pymupdf.PDF_REDACT_TEXT_REMOVE)
+            applied.notes.append(f"page {number}: image(s) under a box removed whole, as MuPDF could not blank "
+                                 f"their pixels ({str(exc).strip()[:120]})")
         if images:
             _paint_white(page, layout.erase)  # where image pixels were blanked
         redraw(page, layout.redraw, trusted)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pymupdf
+from pymupdf import mupdf
 
 from redact.apply import Applied, Plan
 from redact.apply.docx import redact_docx
@@ -102,7 +103,11 @@ class PdfFormat:
         if second_look is not None:  # read before redaction changes the pages
             read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
             look = second_look.reading(lambda page: read.get(page or 0) or PageText(page, ""))
-        applied = redact_pdf(pdf, plan, out, label=settings.box_label, cache=cache, ocr=engine_for(settings))
+        try:
+            applied = redact_pdf(pdf, plan, out, label=settings.box_label, cache=cache, ocr=engine_for(settings))
+        except mupdf.FzErrorBase as exc:  # a broken object MuPDF meets only while rewriting the file
+            raise BadInputError(f"{document.path.name}: damaged PDF, MuPDF cannot rewrite it "
+                                f"({str(exc).strip()[:160]})") from exc
         report = verify_pdf(out, expectations(applied), applied.under, ocr=engine_for(settings),
                             boxes=applied.boxes, second_look=look)
         return applied, report

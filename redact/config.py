@@ -58,6 +58,8 @@ class Settings(BaseModel):
     max_file_mb: float = Field(2048, gt=0, description="Refuse inputs larger than this (MB).")
     accept_repaired: bool = Field(False, description="Apply to PDFs MuPDF had to repair (damaged or truncated); "
                                                      "check them against the original first.")
+    max_seconds_per_page: float = Field(60, ge=0, description="In a batch, refuse a file (exit 5) whose work takes "
+                                        "longer than this many seconds per page (0: no limit).")
     max_inflated_mb: float = Field(512, gt=0, description="Refuse a Word file whose parts inflate to more "
                                                            "than this (MB): a zip bomb.")
     ner_chunk_chars: int = Field(100_000, gt=1000, description="Longest text given to NER at once.")

@@ -21,6 +21,7 @@ from redact.detect.policy import NumberContext
 from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import ExitCode, RedactError
+from redact.limits import time_limit
 from redact.pipeline import Document
 from redact.process import release, write_json
 from redact.verify.second_look import SecondLook
@@ -69,10 +70,12 @@ def process_file(scanner: Scanner, job: Job, out_dir: Path, work_dir: Path, pass
     result = FileResult(file=rel, status="ok", exit_code=int(ExitCode.ok))
     try:
         with Document.open(path, settings, password) as document:
-            scan = scanner.scan(document, numbers=numbers)
-            plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
-                                      scanner.rules.s40.batch_policy.public)
-            outcome = release(document, plan, out_dir / rel, work_dir, second_look=_second_look(scanner, scan))
+            pages = document.pdf.page_count if document.pdf is not None else 1
+            with time_limit(settings.max_seconds_per_page * pages, path.name):
+                scan = scanner.scan(document, numbers=numbers)
+                plan = plan_from_findings(scan.findings, scanner.rules.s40.batch_policy.personal,
+                                          scanner.rules.s40.batch_policy.public)
+                outcome = release(document, plan, out_dir / rel, work_dir, second_look=_second_look(scanner, scan))
         result.pages = scan.pages
         result.findings = dict(Counter(f.type for f in scan.findings))
         result.kept_public = sum(1 for f in scan.findings if f.public)

@@ -226,3 +226,20 @@ def test_a_repaired_pdf_is_said_and_held_back_unless_accepted(tmp_path: Path) ->
     code, out, err = invoke("batch", str(src), "--out", str(tmp_path / "out2"), "--workers", "1", "--accept-repaired")
     assert code == 0, err
     assert (tmp_path / "out2" / "truncated.pdf").is_file()
+
+
+def test_a_file_over_its_time_limit_is_refused_and_the_limit_is_cleared(tmp_path: Path, settings) -> None:
+    import signal
+
+    from redact.exceptions import ExitCode
+
+    src = tmp_path / "in"
+    src.mkdir()
+    many_pages_pdf(src / "long.pdf", 3)
+    before = signal.getsignal(signal.SIGALRM)
+    hurried = settings.model_copy(update={"max_seconds_per_page": 0.0005})
+    summary = run_batch(src, tmp_path / "out", hurried, workers=1)
+    (result,) = summary["results"]
+    assert result["exit_code"] == int(ExitCode.too_large) and "max_seconds_per_page" in result["message"]
+    assert not (tmp_path / "out" / "long.pdf").exists()
+    assert signal.getsignal(signal.SIGALRM) == before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

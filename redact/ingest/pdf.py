@@ -173,15 +173,18 @@ def open_for_reading(path: Path, *, password: str | None, max_pages: int,
     doc, hidden = reveal_hidden_layers(open_pdf(path, password=password, max_pages=max_pages,
                                                 max_file_mb=max_file_mb))
     notes = [f"{hidden} hidden optional-content layer(s) switched on"] if hidden else []
-    baked = bake_annotations(doc)
-    if baked:
+    baked, drawn = bake_annotations(doc)
+    if baked and drawn:
         notes.append(f"{baked} annotation(s) and form field(s) drawn into the page and read as its text")
+    elif baked:
+        notes.append(f"{baked} annotation(s) and form field(s) could not be drawn into the page: not read, "
+                     "and removed whole from the release (any public text in them goes too)")
     return doc, notes
 
 
-def bake_annotations(doc: pymupdf.Document) -> int:
+def bake_annotations(doc: pymupdf.Document) -> tuple[int, bool]:
     """Draw every annotation and form field into its page's content; return
-    how many there were.
+    how many there were and whether MuPDF drew them.
 
     A comment box or a form field shows text a reader sees; as page text it
     is detected and decided like the rest, so a public number in a field is
@@ -191,14 +194,14 @@ def bake_annotations(doc: pymupdf.Document) -> int:
     whole (``redact.apply.pdf.sanitise``)."""
     # the /Annots key first: loading every page's annotations costs more than the rest of opening
     if all(doc.xref_get_key(doc.page_xref(n), "Annots")[0] == "null" for n in range(doc.page_count)):
-        return 0
+        return 0, True
     count = sum(len(list(page.annots())) + len(list(page.widgets())) for page in doc)
     if count:
         try:
             doc.bake(annots=True, widgets=True)
-        except Exception:  # noqa: BLE001 - a damaged annotation: removed whole at release instead
-            return 0
-    return count
+        except Exception:  # noqa: BLE001 - a damaged annotation: removed whole at release instead, and said
+            return count, False
+    return count, True
 
 
 REPAIRED = ("damaged PDF: MuPDF had to repair its structure on opening, so pages or objects may be missing "

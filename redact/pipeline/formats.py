@@ -100,9 +100,9 @@ class PdfFormat:
             raise BadInputError(f"{document.path.name}: {REPAIRED}; after checking, apply with --accept-repaired "
                                 "(setting accept_repaired)")
         look = None
-        if second_look is not None:  # read before redaction changes the pages
-            read = {n: cache.get(n) for n in range(1, pdf.page_count + 1)}
-            look = second_look.reading(lambda page: read.get(page or 0) or PageText(page, ""))
+        if second_look is not None:  # read before redaction changes the pages; the text only, not its boxes
+            read = {n: cache.get(n).text for n in range(1, pdf.page_count + 1)}
+            look = second_look.reading(lambda page: read.get(page or 0, ""))
         try:
             applied = redact_pdf(pdf, plan, out, label=settings.box_label, cache=cache, ocr=engine_for(settings))
         except mupdf.FzErrorBase as exc:  # a broken object MuPDF meets only while rewriting the file
@@ -143,7 +143,7 @@ class DocxFormat:
         if second_look is not None:
             before = dict(read_docx_texts(source, settings.max_file_mb, settings.max_inflated_mb))
             after = read_docx_texts(out, settings.max_file_mb, settings.max_inflated_mb)
-            look = second_look.reading(lambda part: PageText(part, before.get(after[(part or 1) - 1][0], "")))
+            look = second_look.reading(lambda part: before.get(after[(part or 1) - 1][0], ""))
             add_second_look(report, look, [PageText(i, text) for i, (_, text) in enumerate(after, start=1)])
         return applied, report
 
@@ -174,7 +174,7 @@ class TextFormat:
         text = read_text_file(document.path, document.settings.max_file_mb).text
         out_text, applied = redact_text(text, plan)
         out.write_text(out_text, encoding="utf-8")
-        look = second_look.reading(lambda _: PageText(None, text)) if second_look is not None else None
+        look = second_look.reading(lambda _: text) if second_look is not None else None
         return applied, verify_text(out, expectations(applied), look)
 
     def verify(self, path: Path, expectations: list[Expectation]) -> VerifyReport:

@@ -40,7 +40,7 @@ class SecondLook:
     decided: set[str] = field(default_factory=set)
     blocking: bool = True  # batch: a finding withholds the output; case: listed for the reviewer
     model: bool = False  # the NER model reads the changed lines too (setting second_look_model)
-    before: Callable[[int | None], PageText] | None = None
+    before: Callable[[int | None], str] | None = None
 
     @classmethod
     def of(cls, scanner: Scanner, decided: Iterable[tuple[str, str]], blocking: bool = True) -> SecondLook:
@@ -48,16 +48,15 @@ class SecondLook:
         return cls(scanner, {identity(text, etype) for text, etype in decided}, blocking,
                    model=scanner.settings.second_look_model)
 
-    def reading(self, before: Callable[[int | None], PageText]) -> SecondLook:
-        """This look, comparing with ``before`` (page -> what the first look read)."""
+    def reading(self, before: Callable[[int | None], str]) -> SecondLook:
+        """This look, comparing with ``before`` (page -> the text the first look read)."""
         return replace(self, before=before)
 
     def undecided(self, after: list[PageText]) -> list[Finding]:
         """Personal findings in the changed lines of ``after`` that no
         decision of the first look covers."""
-        before = self.before or (lambda page: PageText(page, ""))
-        changed = [(pt.page, text) for pt in after
-                   if (text := changed_lines(before(pt.page).text, pt.text)).strip()]
+        before = self.before or (lambda page: "")
+        changed = [(pt.page, text) for pt in after if (text := changed_lines(before(pt.page), pt.text)).strip()]
         if not changed:
             return []
         found = self.scanner.detect_texts(changed, whole=[pt.text for pt in after], model=self.model)

@@ -20,7 +20,6 @@ from redact.detect.rules import RuleSet
 from redact.detect.scan import Scanner, ScanResult
 from redact.exceptions import PendingError, RedactError
 from redact.ingest import sha256_file
-from redact.ingest.pdf import open_pdf
 from redact.process import redact_and_verify, verify_output, write_json
 from redact.store.db import FindingFilter
 from redact.verify import Expectation, VerifyReport
@@ -249,27 +248,6 @@ def verify_files(paths: list[Path], expect_gone: list[str]) -> list[VerifyReport
     return [verify_output(p, exps) for p in paths]
 
 
-
-
-def page_mark_problem(case: Case, doc: sqlite3.Row, page: int,
-                      area: tuple[float, float, float, float] | None = None) -> str | None:
-    """Why a page or area mark cannot apply to ``doc`` (None if it can): it
-    must fall on a page of a PDF that exists, an area must meet the page;
-    anything else would be ignored silently at apply."""
-    if doc["kind"] != "pdf":
-        return f"--page and --area apply to PDFs; {doc['name']} is {doc['kind']}: use --text"
-    pdf = open_pdf(case.original_path(doc["path"]))
-    try:
-        if not 1 <= page <= pdf.page_count:
-            return f"{doc['name']} has {pdf.page_count} page(s); there is no page {page}"
-        if area is not None:
-            rect = pdf[page - 1].rect
-            if area[2] <= rect.x0 or area[0] >= rect.x1 or area[3] <= rect.y0 or area[1] >= rect.y1:
-                return (f"--area {list(area)} lies outside page {page} of {doc['name']} "
-                        f"(0 0 {rect.width:.0f} {rect.height:.0f})")
-    finally:
-        pdf.close()
-    return None
 
 
 def explain(case: Case, finding_id: int) -> dict[str, Any]:

@@ -36,6 +36,14 @@ class RedactError(Exception):
     exit_code: ExitCode = ExitCode.other_error
 
 
+class RequestError(RedactError):
+    """A request that cannot be carried out as asked (an unknown exemption
+    code, a page the document does not have): the same refusal at the
+    command line (exit 2) and at the review desk (HTTP 400)."""
+
+    exit_code = ExitCode.usage
+
+
 class BadInputError(RedactError):
     """An input file cannot be read as what it claims to be."""
 

@@ -19,7 +19,8 @@ from redact.cli.app import cli, state
 @click.option("--allow-remote", is_flag=True, help="Allow a --host other than this machine (the case's "
               "personal data is then reachable by anyone on that network who has the URL).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the URL.")
-@click.option("--reviewer", help="Who decides at the desk (default: setting 'reviewer', else your login).")
+@click.option("--reviewer", help="Who decides at the desk (default: setting 'reviewer', else the desk asks "
+              "each browser on its first visit).")
 def serve(case_dir: Path, port: int, host: str, allow_remote: bool, no_browser: bool, reviewer: str | None) -> None:
     """Open the review desk: each page with its proposed boxes, decided with the keyboard.
 
@@ -34,6 +35,7 @@ def serve(case_dir: Path, port: int, host: str, allow_remote: bool, no_browser: 
 
     from redact.case import open_case
     from redact.desk.app import Desk, make_app
+    from redact.detect.rules import load_rules
 
     if not _loopback(host):
         if not allow_remote:
@@ -41,7 +43,7 @@ def serve(case_dir: Path, port: int, host: str, allow_remote: bool, no_browser: 
         state().say(f"[yellow]warning: serving the case on {host}: anyone there with the URL can read it[/yellow]")
     settings = state().settings(case_dir)
     open_case(case_dir).close()  # not a case: say so now, not in the server
-    desk = Desk(case_dir, reviewer or settings.default_reviewer())
+    desk = Desk(case_dir, settings, load_rules(settings.rules_dir), reviewer or settings.reviewer)
     # bound here, so the URL names the port even when the system chose it (--port 0)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -52,7 +54,8 @@ def serve(case_dir: Path, port: int, host: str, allow_remote: bool, no_browser: 
     bound = sock.getsockname()[1]
     url = f"http://{'127.0.0.1' if _loopback(host) else host}:{bound}/?token={desk.token}"
     click.echo(url)
-    state().say(f"review desk for {case_dir} as {desk.reviewer}; Ctrl-C to stop")
+    who = desk.reviewer or "the name each browser gives on its first visit"
+    state().say(f"review desk for {case_dir}, decisions recorded as {who}; Ctrl-C to stop")
     if not no_browser:
         webbrowser.open(url)
     uvicorn.Server(uvicorn.Config(make_app(desk), log_level="warning")).run(sockets=[sock])

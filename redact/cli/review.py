@@ -75,23 +75,11 @@ def review(case_dir: Path, document: str | None, page: int | None, etype: str | 
             for r in rows], empty="no findings match")
 
 
-def _check_page(case: Any, doc: Any, page: int, area: tuple[float, float, float, float] | None = None) -> None:
-    from redact.api import page_mark_problem
-
-    problem = page_mark_problem(case, doc, page, area)
-    if problem:
-        raise click.UsageError(problem)
-
-
 def _check_exemption(code: str, settings: Any) -> None:
-    """An exemption code must be one of the register's (rules/exemptions.yaml):
-    the schedule and the letter cite it."""
     from redact.detect.rules import load_rules
+    from redact.review.marks import check_exemption
 
-    rules = load_rules(settings.rules_dir)
-    if rules.exemption(code) is None:
-        known = ", ".join(e.code for e in rules.exemptions)
-        raise click.UsageError(f"exemption {code!r} is not in the register (rules/exemptions.yaml): {known}")
+    check_exemption(load_rules(settings.rules_dir), code)
 
 
 def _decide(action: str, case_dir: Path, ids: tuple[int, ...], all_pending: bool, reviewer: str | None,
@@ -209,14 +197,18 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
 
       redact mark cases/FOI-2025-0142 --page 3 -d policy.pdf --exemption "s31(1)(a)" --reason "tactics"
     """
-    import regex as re_
-
     from redact.case import open_case
+    from redact.detect.rules import load_rules
+    from redact.review.marks import MarkRequest, add_mark
 
     chosen = [x is not None and x != () for x in (text, pattern, area, whole_page)]
     if sum(chosen) != 1:
         raise click.UsageError("give exactly one of --text, --regex, --area, --page")
+    if (area or whole_page is not None) and not document:
+        raise click.UsageError("--area and --page need --document")
     settings = state().settings(case_dir)
+    code = exemption or settings.default_exemption
+    who = reviewer or settings.default_reviewer()
     with open_case(case_dir) as case:
         doc_id = None
         if document:
@@ -224,29 +216,15 @@ def mark(case_dir: Path, text: str | None, pattern: str | None, area: tuple[floa
             if len(docs) != 1:
                 raise CaseError(f"--document {document!r} matches {len(docs)} documents; give the exact name")
             doc_id = docs[0]["id"]
-        elif area or whole_page is not None:
-            raise click.UsageError("--area and --page need --document")
-        code = exemption or settings.default_exemption
-        _check_exemption(code, settings)
-        who = reviewer or settings.default_reviewer()
-        if pattern is not None:
-            try:
-                re_.compile(pattern)
-            except re_.error as exc:
-                raise click.UsageError(f"--regex is not a valid regular expression: {exc}") from exc
-            mid = case.store.add_manual("regex", code, who, document_id=doc_id, pattern=pattern, reason=reason)
-        elif text is not None:
-            mid = case.store.add_manual("text", code, who, document_id=doc_id, pattern=text, reason=reason)
-        elif area:
+        if area:
             page_no, x0, y0, x1, y1 = area
-            if x1 <= x0 or y1 <= y0:
-                raise click.UsageError("--area needs X1 > X0 and Y1 > Y0")
-            _check_page(case, docs[0], int(page_no), (x0, y0, x1, y1))
-            mid = case.store.add_manual("area", code, who, document_id=doc_id, page=int(page_no),
-                                        rect=[x0, y0, x1, y1], reason=reason)
+            request = MarkRequest("area", code, who, reason, doc_id, page=int(page_no), rect=(x0, y0, x1, y1))
+        elif whole_page is not None:
+            request = MarkRequest("page", code, who, reason, doc_id, page=whole_page)
         else:
-            _check_page(case, docs[0], int(whole_page or 0))
-            mid = case.store.add_manual("page", code, who, document_id=doc_id, page=whole_page, reason=reason)
+            request = MarkRequest("regex" if pattern is not None else "text", code, who, reason, doc_id,
+                                  pattern=pattern if pattern is not None else text)
+        mid = add_mark(case, load_rules(settings.rules_dir), request)
     if as_json:
         emit_json({"manual_id": mid, "exemption": code, "reviewer": who})
     else:

@@ -55,6 +55,11 @@ class Document:
         page of a PDF, per part of a Word file, the whole of a text file."""
         return self.format.text_layers(self)
 
+    def parts(self) -> list[tuple[str, str]]:
+        """Its text as scanning reads it, by page or part, each with its name
+        (the review desk shows a Word or text document this way)."""
+        return self.format.parts(self)
+
     def close(self) -> None:
         """Close the open file, if any."""
         if self.pdf is not None:

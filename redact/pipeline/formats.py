@@ -56,6 +56,10 @@ class Format(Protocol):
     def text_layers(self, document: Document) -> list[str]:
         """Its text as stored, without OCR (the shared-number census)."""
 
+    def parts(self, document: Document) -> list[tuple[str, str]]:
+        """Its text as scanning reads it, by page or part, with the part's
+        name: the offsets of a finding count from the start of its part."""
+
     def scan(self, scanner: Scanner, document: Document, progress: PageProgress | None,
              numbers: NumberContext | None) -> ScanResult:
         """Its findings."""
@@ -84,6 +88,10 @@ class PdfFormat:
     def text_layers(self, document: Document) -> list[str]:
         assert document.pdf is not None
         return [page.get_text("text", flags=0) for page in document.pdf]
+
+    def parts(self, document: Document) -> list[tuple[str, str]]:
+        assert document.pdf is not None
+        return [(f"page {n}", document.cache.get(n).text) for n in range(1, document.pdf.page_count + 1)]
 
     def scan(self, scanner: Scanner, document: Document, progress: PageProgress | None,
              numbers: NumberContext | None) -> ScanResult:
@@ -131,6 +139,10 @@ class DocxFormat:
         settings = document.settings
         return [text for _, text in read_docx_texts(document.path, settings.max_file_mb, settings.max_inflated_mb)]
 
+    def parts(self, document: Document) -> list[tuple[str, str]]:
+        settings = document.settings
+        return read_docx_texts(document.path, settings.max_file_mb, settings.max_inflated_mb)
+
     def scan(self, scanner: Scanner, document: Document, progress: PageProgress | None,
              numbers: NumberContext | None) -> ScanResult:
         return scanner.scan_docx(document.path, progress, numbers)
@@ -164,6 +176,9 @@ class TextFormat:
 
     def text_layers(self, document: Document) -> list[str]:
         return [read_text_file(document.path, document.settings.max_file_mb).text]
+
+    def parts(self, document: Document) -> list[tuple[str, str]]:
+        return [("text", read_text_file(document.path, document.settings.max_file_mb).text)]
 
     def scan(self, scanner: Scanner, document: Document, progress: PageProgress | None,
              numbers: NumberContext | None) -> ScanResult:

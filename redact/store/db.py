@@ -24,6 +24,7 @@ SELECT f.*, doc.name AS document,
        d.exemption AS decided_exemption, d.reviewer AS reviewer,
        d.decided_at AS decided_at, d.reason AS reason,
        CASE WHEN d.action IS NULL THEN 'pending'
+            WHEN d.action = 'reopen' THEN 'pending'
             WHEN d.action = 'reject' THEN 'rejected' ELSE 'approved' END AS status
 FROM findings f
 JOIN documents doc ON doc.id = f.document_id
@@ -97,6 +98,9 @@ class ManualMark:
     pattern: str | None = None
     page: int | None = None
     rect: tuple[float, float, float, float] | None = None
+    id: int | None = None
+    document_id: int | None = None  # None: every document of the case
+    reviewer: str = ""
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> ManualMark:
@@ -105,7 +109,8 @@ class ManualMark:
         if row["rect"]:
             x0, y0, x1, y1 = json.loads(row["rect"])
             rect = (x0, y0, x1, y1)
-        return cls(row["kind"], row["exemption"], row["pattern"], row["page"], rect)
+        return cls(row["kind"], row["exemption"], row["pattern"], row["page"], rect, row["id"],
+                   row["document_id"], row["reviewer"])
 
 
 @dataclass(frozen=True)
@@ -340,6 +345,38 @@ class Store:
                 )
         return len(finding_ids)
 
+    def append_decisions(self, decisions: Sequence[Decision], reviewer: str) -> list[int]:
+        """Append one decision per record, all in one transaction; return the
+        new decisions' ids (the desk's undo names them)."""
+        now = utc_now()
+        ids = []
+        with self.transaction() as conn:
+            for d in decisions:
+                cur = conn.execute(
+                    "INSERT INTO decisions (finding_id, action, text, exemption, reviewer, decided_at, reason)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (d.finding_id, d.action, d.text, d.exemption, reviewer, now, d.reason))
+                ids.append(int(cur.lastrowid or 0))
+        return ids
+
+    def latest_decision(self, finding_id: int) -> sqlite3.Row | None:
+        """A finding's latest decision (None: never decided)."""
+        return self.conn.execute("SELECT * FROM decisions WHERE finding_id = ? ORDER BY id DESC LIMIT 1",
+                                 (finding_id,)).fetchone()
+
+    def decision(self, decision_id: int) -> sqlite3.Row:
+        """One decision by id."""
+        row = self.conn.execute("SELECT * FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+        if row is None:
+            raise CaseError(f"no decision with id {decision_id}")
+        return row
+
+    def decision_before(self, decision_id: int) -> sqlite3.Row | None:
+        """The decision on the same finding just before this one (None: it was the first)."""
+        return self.conn.execute(
+            "SELECT * FROM decisions WHERE finding_id = (SELECT finding_id FROM decisions WHERE id = ?)"
+            " AND id < ? ORDER BY id DESC LIMIT 1", (decision_id, decision_id)).fetchone()
+
     def decide_rows(self, rows: Sequence[tuple[int, str, Decision]], reviewer: str) -> DecideOutcome:
         """Record worksheet rows (line, the decision id exported, the decision)
         in one transaction. A finding decided again since the export is a
@@ -387,6 +424,21 @@ class Store:
              utc_now(), reason),
         )
         return int(cur.lastrowid or 0)
+
+    def withdraw_manual(self, mark_id: int, reviewer: str, reason: str) -> bool:
+        """Withdraw a manual redaction (it stays in the store with who, when
+        and why); False when it was already withdrawn."""
+        cur = self.conn.execute(
+            "UPDATE manual_redactions SET withdrawn_at = ?, withdrawn_by = ?, withdrawn_reason = ?"
+            " WHERE id = ? AND withdrawn_at IS NULL", (utc_now(), reviewer, reason, mark_id))
+        return cur.rowcount == 1
+
+    def manual_mark(self, mark_id: int) -> sqlite3.Row:
+        """One manual redaction by id, withdrawn or not."""
+        row = self.conn.execute("SELECT * FROM manual_redactions WHERE id = ?", (mark_id,)).fetchone()
+        if row is None:
+            raise CaseError(f"no manual redaction with id {mark_id}")
+        return row
 
     def manual_redactions(self, document_id: int | None = None) -> list[ManualMark]:
         """Active manual redactions for a document (including case-wide ones)."""

@@ -115,6 +115,43 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE documents ADD COLUMN removed_reason TEXT NOT NULL DEFAULT '';
         """,
     ),
+    (
+        # undo at the review desk appends a decision too: 'reopen' makes a finding pending again;
+        # a manual mark undone is withdrawn (who and why kept), never deleted
+        "0005_reopen_and_withdraw",
+        """
+        DROP TRIGGER decisions_no_update;
+        DROP TRIGGER decisions_no_delete;
+        ALTER TABLE decisions RENAME TO decisions_0004;
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            finding_id INTEGER NOT NULL REFERENCES findings(id),
+            action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'edit', 'reopen')),
+            text TEXT,
+            exemption TEXT,
+            reviewer TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO decisions SELECT * FROM decisions_0004;
+        DROP TABLE decisions_0004;
+        CREATE INDEX decisions_finding ON decisions(finding_id, id);
+        CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+        ALTER TABLE manual_redactions ADD COLUMN withdrawn_by TEXT;
+        ALTER TABLE manual_redactions ADD COLUMN withdrawn_reason TEXT NOT NULL DEFAULT '';
+        CREATE TRIGGER manual_withdraw_only BEFORE UPDATE ON manual_redactions
+            WHEN OLD.withdrawn_at IS NOT NULL OR NEW.kind IS NOT OLD.kind OR NEW.pattern IS NOT OLD.pattern
+              OR NEW.page IS NOT OLD.page OR NEW.rect IS NOT OLD.rect OR NEW.exemption IS NOT OLD.exemption
+              OR NEW.reviewer IS NOT OLD.reviewer OR NEW.created_at IS NOT OLD.created_at
+              OR NEW.document_id IS NOT OLD.document_id
+            BEGIN SELECT RAISE(ABORT, 'a manual redaction can only be withdrawn, once'); END;
+        CREATE TRIGGER manual_no_delete BEFORE DELETE ON manual_redactions
+            BEGIN SELECT RAISE(ABORT, 'manual redactions are withdrawn, not deleted'); END;
+        """,
+    ),
 ]
 
 

@@ -234,11 +234,14 @@ def test_the_desk_asks_who_is_reviewing_when_nobody_said(case: Path) -> None:
         first = client.get("/case", follow_redirects=False)
         assert first.status_code == 303 and first.headers["location"].startswith("/who")
         assert client.post("/who", data={"name": "Orla Penhallow", "next": "/case"}).status_code == 403  # no CSRF
-        named = client.post("/who", data={"name": "Orla Penhallow", "next": "/case", "csrf": desk.csrf},
+        named = client.post("/who", data={"name": "Siân O'Penhallow", "next": "/case", "csrf": desk.csrf},
                             follow_redirects=False)
         assert named.status_code == 303 and named.headers["location"] == "/case"
-        client.cookies.set("redact_reviewer", "Orla Penhallow")
-        assert "reviewer: Orla Penhallow" in client.get("/case").text
+        assert "reviewer: Siân O&#39;Penhallow" in client.get("/case").text
+        _, found = _pending_pdf_findings(desk)
+        decided = _post(client, desk, "/api/decisions", {"finding_id": found[0].id, "action": "approve"})
+        assert decided.status_code == 200
+        assert _stored(desk, found[0].id)[0].reviewer == "Siân O'Penhallow"
 
 
 def test_serve_refuses_a_remote_host_without_the_flag(case: Path) -> None:
@@ -246,3 +249,42 @@ def test_serve_refuses_a_remote_host_without_the_flag(case: Path) -> None:
 
     code, _, err = invoke("serve", str(case), "--host", "0.0.0.0", "--no-browser")
     assert code == 2 and "--allow-remote" in err
+
+
+def test_a_word_file_shows_every_part_and_text_selected_in_it_is_marked(tmp_path: Path) -> None:
+    from tests.pdfs import adversarial_docx
+    from tests.test_cli import invoke
+
+    case_dir = tmp_path / "case"
+    invoke("init", str(case_dir), "--reference", "FOI-2025-0143", "--received", "2025-12-19")
+    invoke("add", str(case_dir), str(adversarial_docx(tmp_path / "statement.docx")))
+    assert invoke("scan", str(case_dir))[0] == 0
+    settings = load_settings(case_dir=case_dir)
+    desk = Desk(case_dir, settings, load_rules(settings.rules_dir), REVIEWER)
+    with TestClient(make_app(desk)) as client:
+        client.get(f"/?token={desk.token}")
+        client.cookies.set("redact_desk", desk.token)
+        with open_case(case_dir) as case:
+            doc = case.store.documents()[0]
+            found = case.store.findings(FindingFilter(document_id=doc["id"]))
+        page = client.get(f"/documents/{doc['id']}/pages/1").text
+        for part in ("body", "header1", "footer1", "comments"):
+            assert f'data-part="{part}"' in page
+        assert {f.explanation["part"] for f in found} >= {"body", "header1"}
+        for f in found:
+            assert page.count(f'data-finding-id="{f.id}"') == 1
+        marked = _post(client, desk, "/api/marks", {"document_id": doc["id"], "kind": "text", "text": "a  neighbour",
+                                                    "scope": "document", "confirm": True})
+        assert marked.status_code == 200
+        for f in found:
+            _post(client, desk, "/api/decisions", {"finding_id": f.id, "action": "reject" if f.public else "approve"})
+        view = client.get(f"/documents/{doc['id']}/pages/1?released=1").text
+        released = view[view.index('<div class="parts"'):view.index('<aside')]
+        assert "body (as released)" in released and "a neighbour" not in released
+        assert all(f.text not in released for f in found if not f.public)
+        area = _post(client, desk, "/api/marks", {"document_id": doc["id"], "page": 1, "kind": "area",
+                                                  "rect": [0, 0, 9, 9], "confirm": True})
+        assert area.status_code == 400 and "apply to PDFs" in area.json()["error"]
+    with open_case(case_dir) as case:
+        marks = case.store.manual_redactions(doc["id"])
+    assert [(m.kind, m.pattern) for m in marks] == [("text", "a neighbour")]

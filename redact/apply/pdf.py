@@ -23,6 +23,7 @@ from redact.apply import Applied, Plan, StringTarget
 from redact.apply.areas import mark_areas
 from redact.apply.gaps import Layout, lift, plan_layout, redraw, strips
 from redact.apply.hiding import clear_alternate_texts, clear_outside_crop
+from redact.apply.text_layer import add_kept_words
 from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
@@ -36,21 +37,25 @@ LABEL_FONT = "helv"
 
 
 def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool = True,
-               cache: PageCache | None = None, ocr: OcrEngine | None = None) -> Applied:
+               cache: PageCache | None = None, ocr: OcrEngine | None = None, text_layer: bool = False) -> Applied:
     """Apply ``plan`` to ``doc`` (opened from the original, hidden layers
     already switched on) and save to ``out_path``. ``cache`` may hold page
-    texts already read from this document (by the scan)."""
+    texts already read from this document (by the scan). ``text_layer``:
+    write the OCR words left visible as invisible text (``text_layer.py``)."""
     applied = Applied()
     cache = cache or PageCache(doc, ocr=ocr)
     targets = TargetIndex(plan.strings)
     regexes = [(regex.compile(p, regex.MULTILINE), code, page) for p, code, page in plan.regexes]
     trusted: set[str] = set()  # fonts whose redrawn glyphs read back right
     margins = 0
+    layered = 0
     for page in doc:
         number = page.number + 1
         margins += clear_outside_crop(page)
         boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
         if not boxes:
+            if text_layer and cache.ocr is not None:
+                layered += add_kept_words(page, cache.get(number), [])
             continue
         # boxes widened to a few widths, and the glyphs after them to draw again in place
         pt = pt or page_text(page, cache.ocr)  # read once: the layout and the under-box fingerprints
@@ -80,6 +85,8 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         if images:
             _paint_white(page, layout.erase)  # where image pixels were blanked
         redraw(page, layout.redraw, trusted)
+        if text_layer and pt.ocr_from is not None:
+            layered += add_kept_words(page, pt, layout.erase + [b for b, _ in boxes])
         _draw_boxes(page, boxes, label)
         applied.boxes[number] = boxes
         applied.exact_widths += layout.exact
@@ -89,6 +96,8 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
     alternates = clear_alternate_texts(doc, [t.text for t in plan.strings])
     if margins:
         applied.notes.append(f"content outside the crop box removed on {margins} page(s)")
+    if layered:
+        applied.notes.append(f"invisible text layer of {layered} OCR word(s) left visible (setting ocr_text_layer)")
     if alternates:
         applied.notes.append(f"{alternates} alternate text(s) (/ActualText, /Alt, /E) holding a redacted "
                              "string emptied")

@@ -282,7 +282,7 @@ def explain(case_dir: Path, finding_id: int | None, dropped: bool, text: str | N
             text = ", ".join(value) if isinstance(value, list) else value
             lines.append(f"  {label + ':':11} {text}")
     if exp.get("source") == "ocr":
-        lines.append(f"  read by OCR (lowest line confidence on the page {exp.get('ocr_confidence')})")
+        lines.append(f"  read by OCR (mean confidence on the page {exp.get('ocr_confidence')})")
     lines.append(f"  policy:     {data['policy_reason']}")
     if exp.get("policy_rule"):
         from redact.detect.policy import RULE_SETTINGS

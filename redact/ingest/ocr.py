@@ -38,7 +38,7 @@ for _name in ("RapidOCR", "rapidocr", "onnxruntime"):
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 PAD_PX = 32
-COLUMN_GAP = 1.8  # a gap between words this many line heights wide separates columns or cells
+COLUMN_GAP = 2.5  # a gap between words this many line heights wide separates columns or cells
 MIN_SIDE_PT = 24.0  # images smaller than this on the page hold no readable line
 MIN_PIXELS = 32
 MAX_SIDE_PX = 3000
@@ -178,22 +178,41 @@ class TesseractOcr(OcrEngine):
         api = self._engine()
         api.SetImage(Image.fromarray(image))
         api.Recognize()
-        lines: list[tuple[list[tuple[str, float, Any]], float]] = []
-        iterator = api.GetIterator()
-        level = tesserocr.RIL.WORD
-        for word in tesserocr.iterate_level(iterator, level):
-            if word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE) or not lines:
-                lines.append(([], 1.0))
+        words: list[tuple[str, float, Any]] = []
+        for word in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.WORD):
             try:
-                text = word.GetUTF8Text(level)
+                text = word.GetUTF8Text(tesserocr.RIL.WORD)
             except RuntimeError:  # a blank the layout found but nothing was read in
                 continue
-            box = word.BoundingBox(level)
-            if not text or box is None:
-                continue
-            x0, y0, x1, y1 = box
-            lines[-1][0].append((text, word.Confidence(level) / 100, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]))
-        return [(words, min(c for _, c, _ in words)) for words, _ in lines if words]
+            box = word.BoundingBox(tesserocr.RIL.WORD)
+            if text and text.strip() and box is not None:
+                x0, y0, x1, y1 = box
+                words.append((text.strip(), word.Confidence(tesserocr.RIL.WORD) / 100,
+                              [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]))
+        return [(line, sum(c for _, c, _ in line) / len(line)) for line in rows_of(words)]
+
+
+def rows_of(words: list[tuple[str, float, Any]]) -> list[list[tuple[str, float, Any]]]:
+    """Words grouped into rows by where they stand, top to bottom, each row
+    left to right: a word whose middle lies within a row's height joins it.
+    Tesseract's own lines follow its blocks, and a block boundary inside a
+    line ('Dr M' | 'Jones, Board Member') cut names in two; columns side by
+    side share a row here and are parted again by ``COLUMN_GAP``."""
+    def top(w: tuple[str, float, Any]) -> float:
+        return float(min(p[1] for p in w[2]))
+
+    def bottom(w: tuple[str, float, Any]) -> float:
+        return float(max(p[1] for p in w[2]))
+
+    rows: list[tuple[float, float, list[tuple[str, float, Any]]]] = []
+    for word in sorted(words, key=lambda w: (top(w) + bottom(w)) / 2):
+        middle = (top(word) + bottom(word)) / 2
+        if rows and rows[-1][0] <= middle <= rows[-1][1]:
+            y0, y1, members = rows[-1]
+            members.append(word)
+        else:
+            rows.append((top(word), bottom(word), [word]))
+    return [sorted(members, key=lambda w: min(p[0] for p in w[2])) for _, _, members in rows]
 
 
 ENGINES: dict[str, type[OcrEngine]] = {e.name: e for e in (RapidOcr, TesseractOcr)}
@@ -332,15 +351,17 @@ def images_to_read(page: pymupdf.Page) -> list[dict[str, Any]]:
 
 def ocr_page_text(engine: OcrEngine, page: pymupdf.Page) -> tuple[str, list[Box | None], float | None]:
     """Text of the page's images, lines separated by newlines, with page boxes,
-    and the lowest line confidence (None when there was nothing to read)."""
+    and the mean confidence of what was read, by character (None when there
+    was nothing to read)."""
     chars: list[str] = []
     boxes: list[Box | None] = []
-    lowest: float | None = None
+    weighted, count = 0.0, 0
     for info in images_to_read(page):
         matrix = pymupdf.Matrix(info["transform"])
         width_pt = info["bbox"][2] - info["bbox"][0]
         for line in engine.read_image(page.parent, info["xref"], info.get("digest"), width_pt):
-            lowest = line.confidence if lowest is None else min(lowest, line.confidence)
+            weighted += line.confidence * len(line.text)
+            count += len(line.text)
             for c, b in zip(line.text, line.boxes, strict=True):
                 chars.append(c)
                 boxes.append(None if b is None else _to_page(b, matrix))
@@ -348,7 +369,7 @@ def ocr_page_text(engine: OcrEngine, page: pymupdf.Page) -> tuple[str, list[Box 
             boxes.append(None)
         chars.append("\n")
         boxes.append(None)
-    return "".join(chars), boxes, lowest
+    return "".join(chars), boxes, (weighted / count if count else None)
 
 
 def _to_page(b: Box, m: pymupdf.Matrix) -> Box:

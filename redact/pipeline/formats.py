@@ -112,7 +112,8 @@ class PdfFormat:
             read = {n: cache.get(n).text for n in range(1, pdf.page_count + 1)}
             look = second_look.reading(lambda page: read.get(page or 0, ""))
         try:
-            applied = redact_pdf(pdf, plan, out, label=settings.box_label, cache=cache, ocr=engine_for(settings))
+            applied = redact_pdf(pdf, plan, out, label=settings.box_label, cache=cache, ocr=engine_for(settings),
+                                 text_layer=settings.ocr_text_layer)
         except mupdf.FzErrorBase as exc:  # a broken object MuPDF meets only while rewriting the file
             raise BadInputError(f"{document.path.name}: damaged PDF, MuPDF cannot rewrite it "
                                 f"({str(exc).strip()[:160]})") from exc

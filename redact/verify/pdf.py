@@ -61,6 +61,7 @@ def verify_pdf(
         _check_bytes(objects, expectations, report)
         _check_under_boxes(texts, under or {}, report)
         _check_boxes_filled(doc, boxes or {}, report)
+        _check_images_blanked(doc, boxes or {}, report)
         _check_structure(doc, data, expectations, report)
         if second_look is not None:
             # what the output still says beside its glyphs is read too, as text of no page
@@ -358,6 +359,51 @@ def _check_boxes_filled(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box, 
             if dark < 0.5:
                 problems.append(f"page {number}: box at {tuple(round(v) for v in box)} is only {dark:.0%} filled")
     report.add("boxes_filled", problems, f"{sum(len(b) for b in boxes.values())} box(es) render filled")
+
+
+INK = 128  # a grey level darker than this is ink
+INK_LEFT = 0.01  # more than this share of ink pixels under a box: the image still shows something there
+
+
+def _check_images_blanked(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box, str]]],
+                          report: VerifyReport) -> None:
+    """The image data under each box is gone: decode every image a box
+    covers and look at its own pixels under the box (not the page as drawn,
+    where the black box hides them); ink left there means an OCR word box
+    the redaction did not blank."""
+    problems = []
+    checked = 0
+    for number, page_boxes in boxes.items():
+        page = doc[number - 1]
+        infos = [i for i in page.get_image_info(xrefs=True) if i.get("xref", 0) > 0] if page.get_images() else []
+        for info in infos:
+            placed = pymupdf.Rect(info["bbox"])
+            covering = [box for box, _ in page_boxes if not (pymupdf.Rect(box) & placed).is_empty]
+            if not covering:
+                continue
+            try:
+                pix = pymupdf.Pixmap(doc, info["xref"])
+                if pix.n - pix.alpha != 1:
+                    pix = pymupdf.Pixmap(pymupdf.csGRAY, pix)
+            except Exception:  # an image MuPDF cannot decode holds nothing readable either
+                continue
+            gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width: pix.n]
+            to_image = ~pymupdf.Matrix(info["transform"])
+            for box in covering:
+                unit = (pymupdf.Rect(box) & placed) * to_image
+                unit.normalize()
+                x0, x1 = int(unit.x0 * pix.width) + 1, int(unit.x1 * pix.width) - 1
+                y0, y1 = int(unit.y0 * pix.height) + 1, int(unit.y1 * pix.height) - 1
+                region = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+                if region.size == 0:
+                    continue
+                checked += 1
+                ink = float((region < INK).mean())
+                if ink > INK_LEFT:
+                    problems.append(f"page {number}: the image under the box at {tuple(round(v) for v in box)} "
+                                    f"still has {ink:.0%} ink")
+    if checked:
+        report.add("images_blanked", problems, f"image data under {checked} box(es) blanked")
 
 
 def _check_structure(doc: pymupdf.Document, data: bytes, expectations: list[Expectation],

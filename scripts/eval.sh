@@ -17,7 +17,7 @@ for kind in pdf txt scanned; do
   echo "-- kind $kind"
   python3 "$SHARED/corpus/score.py" "$SHARED/corpus/dev/gold.jsonl" "$OUT/dev.jsonl" --kind "$kind" | tail -n +4
 done
-for kind in pdf txt; do
+for kind in pdf txt scanned; do
   echo "-- kind $kind per batch of the dev set, and errors by class (--list in scripts/eval_report.py names them)"
   python3 scripts/eval_report.py "$SHARED" "$OUT/dev.jsonl" "$kind"
 done

@@ -135,7 +135,8 @@ def make_app(desk: Desk) -> Starlette:
         who = reviewer(request)
         if who is None:
             return RedirectResponse(f"/who?next={request.url.path}", status_code=303)
-        context.update(reviewer=who, overview=views.overview(desk.case, desk.settings, desk.today()),
+        context.setdefault("overview", views.progress(desk.case))
+        context.update(reviewer=who,
                        exemptions=[e.code for e in desk.rules.exemptions],
                        default_exemption=desk.settings.default_exemption)
         return templates.TemplateResponse(request, name, context)
@@ -167,7 +168,7 @@ def make_app(desk: Desk) -> Starlette:
         return response
 
     async def case_page(request: Request) -> Response:
-        return page_of(request, "case.html", {})
+        return page_of(request, "case.html", {"overview": views.overview(desk.case, desk.settings, desk.today())})
 
     async def queue_page(request: Request) -> Response:
         names = {d["id"]: d["name"] for d in desk.case.store.documents()}
@@ -448,8 +449,8 @@ def _status(f: Any) -> dict[str, Any]:
 
 
 def _progress(desk: Desk) -> dict[str, Any]:
-    o = views.overview(desk.case, desk.settings, desk.today())
-    return {"reviewed": o.reviewed, "total": o.total, "next_pending": o.next_pending}
+    p = views.progress(desk.case)
+    return {"reviewed": p.reviewed, "total": p.total, "next_pending": p.next_pending}
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

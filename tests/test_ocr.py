@@ -158,3 +158,19 @@ def test_a_redacted_scan_has_its_image_blanked_and_an_optional_text_layer(tmp_pa
     report = verify_pdf(src, [], boxes=boxes)
     failed = [c for c in report.checks if c.name == "images_blanked" and not c.ok]
     assert failed and "ink" in failed[0].detail
+
+
+def test_a_missing_ocr_engine_is_a_clear_config_error(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from redact.exceptions import ConfigError, ExitCode
+    from redact.ingest.ocr import ENGINES
+
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # as on a machine where it is not installed
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    for name in ("tesseract", "rapidocr"):
+        with pytest.raises(ConfigError, match=f"ocr_engine '{name}'") as raised:
+            ENGINES[name]().warm_up()
+        assert raised.value.exit_code == ExitCode.bad_config

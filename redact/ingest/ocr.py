@@ -162,8 +162,9 @@ class TesseractOcr(OcrEngine):
         if self._ocr is None:
             try:
                 import tesserocr
-            except ImportError as exc:  # pragma: no cover - a declared dependency
-                raise ConfigError("ocr_engine 'tesseract' needs the tesserocr package") from exc
+            except ImportError as exc:  # a declared dependency, but there is no wheel for macOS
+                raise ConfigError("ocr_engine 'tesseract' needs the tesserocr package (on macOS: brew install "
+                                  "tesseract, then pip install tesserocr; or use ocr_engine: rapidocr)") from exc
             path = next((p for p in _tessdata_dirs() if (p / "eng.traineddata").is_file()), None)
             if path is None:
                 raise ConfigError("ocr_engine 'tesseract': eng.traineddata not found (pip install "

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +67,14 @@ class OcrEngine:
         self._ocr: Any = None
         self._cache: OrderedDict[str, list[OcrLine]] = OrderedDict()
         self.cache_size = cache_size
+        # one reader at a time: the review desk may preview a page while an apply runs in a thread,
+        # and neither engine's native object may be used by two threads at once
+        self._lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load the models now (a benchmark times the reading apart from the loading)."""
-        self._engine()
+        with self._lock:
+            self._engine()
 
     def _engine(self) -> Any:
         raise NotImplementedError
@@ -87,7 +92,8 @@ class OcrEngine:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        lines = self._recognise(_pixmap_array(doc, xref, width_pt))
+        with self._lock:
+            lines = self._recognise(_pixmap_array(doc, xref, width_pt))
         self._cache[key] = lines
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)

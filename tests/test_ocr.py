@@ -174,3 +174,39 @@ def test_a_missing_ocr_engine_is_a_clear_config_error(tmp_path: Path, monkeypatc
         with pytest.raises(ConfigError, match=f"ocr_engine '{name}'") as raised:
             ENGINES[name]().warm_up()
         assert raised.value.exit_code == ExitCode.bad_config
+
+
+def test_a_scan_fed_in_askew_is_read_straight_and_redacted_where_the_words_lean(
+        tmp_path: Path, scanner, settings) -> None:
+    import io
+
+    from PIL import Image
+
+    from redact.ingest.ocr import _pixmap_array, images_to_read, skew_angle
+
+    typed = pymupdf.open()
+    page = typed.new_page(width=595, height=300)
+    for i, line in enumerate(["Statement of Orla Penhallow about the incident on the high street.",
+                              "The witness described the vehicle and its driver in some detail.",
+                              "Taken by PC Tamsin Oakshott at the station on Monday morning."]):
+        page.insert_text((40, 60 + 30 * i), line, fontsize=12)
+    picture = Image.open(io.BytesIO(page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("png")))
+    leaning = picture.rotate(2.0, resample=Image.Resampling.BICUBIC, fillcolor=255)  # fed in 2 degrees askew
+    buffer = io.BytesIO()
+    leaning.save(buffer, "PNG")
+    scan = pymupdf.open()
+    scan.new_page(width=595, height=300).insert_image(pymupdf.Rect(0, 0, 595, 300), stream=buffer.getvalue())
+    src = tmp_path / "askew.pdf"
+    scan.save(src)
+    doc = pymupdf.open(src)
+    info = images_to_read(doc[0])[0]
+    assert abs(skew_angle(_pixmap_array(doc, info["xref"], 595)) - 2.0) <= 0.2
+    result = scanner.scan_file(src)
+    people = " ".join(f.text for f in result.findings if f.type == "PERSON")
+    assert "Orla Penhallow" in people and "Tamsin Oakshott" in people
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
+    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    assert any(c.name == "images_blanked" and c.ok for c in outcome.report.checks)  # boxes cover the leaning words
+    again = page_text(pymupdf.open(out)[0], shared_engine())
+    assert "Penhallow" not in again.text and "Oakshott" not in again.text and "vehicle" in again.text

@@ -4,6 +4,7 @@ a browser) against a real `redact serve` on a sample case."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,18 @@ def test_pressing_a_approves_the_selected_finding_and_a_reload_shows_it(case: Pa
     assert stored.status == "approved" and stored.reviewer == REVIEWER
     page.reload()
     sync_api.expect(page.locator(f'.fbox[data-finding-id="{pending.id}"]')).to_have_attribute("data-status", "approved")
+    # the page as it will be released: the pipeline's own redaction, rendered
+    page.locator("#preview").check()
+    image = page.locator("#page-image")
+    sync_api.expect(image).to_have_attribute("src", re.compile(r"released=1"))
+    page.wait_for_function("document.querySelector('#page-image').complete "
+                           "&& document.querySelector('#page-image').naturalWidth > 0")
+    # zoom: a larger image, the boxes scaled with it
+    before = page.locator(f'.fbox[data-finding-id="{pending.id}"]').bounding_box()
+    with page.expect_navigation():
+        page.keyboard.press("+")
+    after = page.locator(f'.fbox[data-finding-id="{pending.id}"]').bounding_box()
+    assert after["width"] > before["width"] * 1.2
 
 
 def test_a_reviewer_clears_the_case_marks_a_word_and_an_area_then_applies_and_packs(

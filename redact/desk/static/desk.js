@@ -241,7 +241,9 @@
   }
 
   document.addEventListener("keydown", event => {
-    const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(event.target.tagName);
+    const target = event.target;
+    const typing = ["SELECT", "TEXTAREA"].includes(target.tagName) ||
+      (target.tagName === "INPUT" && !["checkbox", "radio", "button"].includes(target.type));
     if (event.key === "Escape") {
       if (typing) event.target.blur();
       if (drawing) toggleDraw();

@@ -267,6 +267,9 @@ def test_a_word_file_shows_every_part_and_text_selected_in_it_is_marked(tmp_path
         with open_case(case_dir) as case:
             doc = case.store.documents()[0]
             found = case.store.findings(FindingFilter(document_id=doc["id"]))
+        overview = client.get("/api/case").json()
+        assert any(n.startswith("parts read") for n in overview["documents"][0]["notes"])  # the scan's notes
+        assert "parts read" in client.get("/case").text
         page = client.get(f"/documents/{doc['id']}/pages/1").text
         for part in ("body", "header1", "footer1", "comments"):
             assert f'data-part="{part}"' in page

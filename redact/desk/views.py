@@ -5,6 +5,7 @@ and returned as JSON by ``/api/``."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -215,7 +216,8 @@ def overview(case: Case, settings: Settings, today: date) -> Overview:
                  else "verified" if out["verified"] else "FAILED verification")
         documents.append({"id": row["id"], "name": row["name"], "pages": row["pages"] or 0,
                           "pending": row["pending"] or 0, "approved": row["approved"] or 0,
-                          "rejected": row["rejected"] or 0, "total": row["total"] or 0, "output": state})
+                          "rejected": row["rejected"] or 0, "total": row["total"] or 0, "output": state,
+                          "notes": json.loads(row["scan_notes"] or "[]")})
     total = sum(d["total"] for d in documents)
     pending = sum(d["pending"] for d in documents)
     deadline: dict[str, Any] | None = None

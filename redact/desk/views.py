@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from redact.api import document_plan, stale_documents
+import regex
+
+from redact.api import stale_documents
 from redact.case import Case
 from redact.config import Settings
 from redact.exceptions import RedactError
@@ -94,33 +96,38 @@ class PartView:
     runs: list[tuple[str, FindingView | None]]
 
 
-def words_of(pt: PageText, zoom: float) -> list[WordView]:
-    """Every word of a page with the union of its characters' boxes."""
-    words: list[WordView] = []
+def _placed_words(pt: PageText) -> list[tuple[str, Box]]:
+    """The page's words that have boxes, each with the union of its characters'
+    boxes, in text order: the indexes the page view and a selection share."""
+    words = []
     for match in re.finditer(r"\S+", pt.text):
         boxes = pt.span_boxes(match.start(), match.end())
         if boxes:
-            words.append(WordView(len(words), match.group(), _scaled(_union(boxes), zoom)))
+            words.append((match.group(), _union(boxes)))
     return words
+
+
+def words_of(pt: PageText, zoom: float) -> list[WordView]:
+    """Every word of a page, placed for selection at the page's zoom."""
+    return [WordView(i, text, _scaled(box, zoom)) for i, (text, box) in enumerate(_placed_words(pt))]
 
 
 def text_of_words(pt: PageText, indexes: list[int]) -> tuple[str, list[Box]]:
     """The text of the chosen words (joined by single spaces) and one box per
     line they lie on: what a selection on the page asks to redact."""
     chosen = sorted(set(indexes))
-    matches = [m for m in re.finditer(r"\S+", pt.text) if pt.span_boxes(m.start(), m.end())]
-    if not chosen or chosen[0] < 0 or chosen[-1] >= len(matches):
+    words = _placed_words(pt)
+    if not chosen or chosen[0] < 0 or chosen[-1] >= len(words):
         return "", []
-    picked = [matches[i] for i in chosen]
+    picked = [words[i] for i in chosen]
     lines: list[Box] = []
-    for m in picked:
-        box = _union(pt.span_boxes(m.start(), m.end()))
+    for _, box in picked:
         same = next((i for i, line in enumerate(lines) if _same_line(line, box)), None)
         if same is None:
             lines.append(box)
         else:
             lines[same] = _union([lines[same], box])
-    return " ".join(m.group() for m in picked), lines
+    return " ".join(text for text, _ in picked), lines
 
 
 def mark_views(marks: list[ManualMark], pt: PageText | None, page: int, zoom: float) -> list[MarkView]:
@@ -150,9 +157,9 @@ def mark_views(marks: list[ManualMark], pt: PageText | None, page: int, zoom: fl
 def part_views(parts: list[tuple[str, str]], findings: list[StoredFinding]) -> list[PartView]:
     """Each part's text with its findings' spans (an overlapping span is listed, not highlighted twice)."""
     views = []
+    shown = [FindingView.of(f) for f in findings]
     for name, text in parts:
-        mine = sorted((FindingView.of(f) for f in findings if FindingView.of(f).part == name),
-                      key=lambda f: (f.start, -f.end))
+        mine = sorted((v for v in shown if v.part == name), key=lambda f: (f.start, -f.end))
         runs: list[tuple[str, FindingView | None]] = []
         at = 0
         for f in mine:
@@ -253,11 +260,6 @@ def risk_queue(case: Case) -> list[StoredFinding]:
     return sorted(case.store.findings(FindingFilter(status="pending")), key=risk)
 
 
-def preview_plan_digest(case: Case, document_id: int) -> str:
-    """The digest of the plan the preview shows (pending findings as the policy proposes)."""
-    return document_plan(case, document_id, "policy").digest()
-
-
 def _union(boxes: list[Box] | list[tuple[float, float, float, float]]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
@@ -271,8 +273,9 @@ def _scaled(box: Box | tuple[float, float, float, float], zoom: float) -> list[f
     return [round(v * zoom, 1) for v in box]
 
 
-def _regex(pattern: str) -> re.Pattern[str] | None:
+def _regex(pattern: str) -> regex.Pattern[str] | None:
+    """A regex mark as apply compiles it (the ``regex`` module, multi-line)."""
     try:
-        return re.compile(pattern, re.MULTILINE)
-    except re.error:
+        return regex.compile(pattern, regex.MULTILINE)
+    except regex.error:
         return None

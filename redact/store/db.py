@@ -335,15 +335,8 @@ class Store:
         exemption: str | None = None,
     ) -> int:
         """Append one decision per finding, all in one transaction."""
-        now = utc_now()
-        with self.transaction() as conn:
-            for fid in finding_ids:
-                conn.execute(
-                    "INSERT INTO decisions (finding_id, action, text, exemption, reviewer, decided_at, reason)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (fid, action, text, exemption, reviewer, now, reason),
-                )
-        return len(finding_ids)
+        decided = [Decision(fid, action, reason, text, exemption) for fid in finding_ids]
+        return len(self.append_decisions(decided, reviewer))
 
     def append_decisions(self, decisions: Sequence[Decision], reviewer: str) -> list[int]:
         """Append one decision per record, all in one transaction; return the

@@ -385,7 +385,9 @@ def _check_images_blanked(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box
                 pix = pymupdf.Pixmap(doc, info["xref"])
                 if pix.n - pix.alpha != 1:
                     pix = pymupdf.Pixmap(pymupdf.csGRAY, pix)
-            except Exception:  # an image MuPDF cannot decode holds nothing readable either
+            except Exception as exc:  # not looked at is not blank: another viewer may decode it
+                problems.append(f"page {number}: the image under a box cannot be decoded to check it "
+                                f"({str(exc).strip()[:80]})")
                 continue
             gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width: pix.n]
             to_image = ~pymupdf.Matrix(info["transform"])
@@ -402,7 +404,7 @@ def _check_images_blanked(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box
                 if ink > INK_LEFT:
                     problems.append(f"page {number}: the image under the box at {tuple(round(v) for v in box)} "
                                     f"still has {ink:.0%} ink")
-    if checked:
+    if checked or problems:
         report.add("images_blanked", problems, f"image data under {checked} box(es) blanked")
 
 

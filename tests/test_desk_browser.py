@@ -91,8 +91,10 @@ def test_a_reviewer_clears_the_case_marks_a_word_and_an_area_then_applies_and_pa
         case: Path, served: Served, page: Any) -> None:
     # every pending finding decided with the keyboard: keep what the policy calls public, redact the rest
     page.goto(f"{served.base}/case")
-    page.locator("#first-pending").click()
-    for _ in range(100):
+    with page.expect_navigation():
+        page.locator("#first-pending").click()
+    for _ in range(200):
+        page.wait_for_selector("li.finding.selected", state="attached")  # the page's script has run
         selected = page.locator("li.finding.selected")
         if selected.count() and selected.get_attribute("data-state") == "pending":
             fid = selected.get_attribute("data-finding")

@@ -28,17 +28,29 @@ def merge_line_boxes(boxes: Sequence[Box], gap: float = 3.0) -> list[Box]:
     """Merge character boxes into one box per run on a line.
 
     Boxes on the same line closer than ``gap`` points horizontally join; a
-    name broken across two lines gives two boxes.
+    name broken across two lines gives two boxes. Text set sideways (a page
+    scanned on its side, a label up a margin) has its characters one under
+    another, each wider than tall: those join down their column.
     """
     merged: list[Box] = []
     for box in sorted(boxes, key=lambda b: (round(b[1], 1), b[0])):
         for i, m in enumerate(merged):
-            if same_line(m, box) and box[0] <= m[2] + gap and box[2] >= m[0] - gap:
+            along_line = same_line(m, box) and box[0] <= m[2] + gap and box[2] >= m[0] - gap
+            if along_line or (sideways_column(m, box) and box[1] <= m[3] + gap and box[3] >= m[1] - gap):
                 merged[i] = union((m, box))
                 break
         else:
             merged.append(box)
     return merged
+
+
+def sideways_column(a: Box, b: Box) -> bool:
+    """``b`` is a character set sideways, standing in the column of ``a``: wider
+    than tall, about as wide as ``a``, and mostly over or under it."""
+    wa, wb = a[2] - a[0], b[2] - b[0]
+    if wb <= b[3] - b[1] or wa <= 0 or abs(wa - wb) > 0.3 * max(wa, wb):
+        return False
+    return min(a[2], b[2]) - max(a[0], b[0]) >= 0.7 * min(wa, wb)
 
 
 def shrink_vertically(box: Box, fraction: float = 0.15) -> Box:
@@ -72,10 +84,27 @@ def fingerprint(c: str, b: Box) -> tuple[str, float, float]:
     return (c, round(b[0], 1), round(b[1], 1))
 
 
-def pad(box: Box, fraction: float = 0.15, horizontal: float | None = None) -> Box:
+def pad(box: Box, fraction: float = 0.15, horizontal: float | None = None, *, sideways: bool = False) -> Box:
     """Grow a box by ``fraction`` of its height above and below, and by
-    ``horizontal`` of its height (default: the same) left and right."""
+    ``horizontal`` of its height (default: the same) left and right. A box
+    of text set ``sideways`` is the same turned a quarter: its width is the
+    line's thickness, ``horizontal`` applies above and below."""
+    if sideways:
+        w = box[2] - box[0]
+        m = w * fraction
+        my = w * (fraction if horizontal is None else horizontal)
+        return (box[0] - m, box[1] - my, box[2] + m, box[3] + my)
     h = box[3] - box[1]
     m = h * fraction
     mx = h * (fraction if horizontal is None else horizontal)
     return (box[0] - mx, box[1] - m, box[2] + mx, box[3] + m)
+
+
+def runs_down(chars: Sequence[Box]) -> bool:
+    """The characters run down the page (text set sideways) rather than
+    across it: their centres spread further in y than in x."""
+    if len(chars) < 2:
+        return False
+    xs = [(b[0] + b[2]) / 2 for b in chars]
+    ys = [(b[1] + b[3]) / 2 for b in chars]
+    return max(ys) - min(ys) > max(xs) - min(xs)

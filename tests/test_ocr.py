@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from redact.apply.plan import plan_from_findings
 from redact.ingest.ocr import shared_engine
@@ -210,3 +211,57 @@ def test_a_scan_fed_in_askew_is_read_straight_and_redacted_where_the_words_lean(
     assert any(c.name == "images_blanked" and c.ok for c in outcome.report.checks)  # boxes cover the leaning words
     again = page_text(pymupdf.open(out)[0], shared_engine())
     assert "Penhallow" not in again.text and "Oakshott" not in again.text and "vehicle" in again.text
+
+
+@pytest.mark.parametrize("turn", [180, 90, 270])
+def test_a_scan_fed_upside_down_or_on_its_side_is_read_the_right_way_up(
+        tmp_path: Path, scanner, settings, turn: int) -> None:
+    """A page scanned upside down or on its side reads as noise the way it
+    lies: it is read the way up that reads best, and every character's box is
+    carried back to where it is printed on the page as scanned."""
+    import io
+
+    from PIL import Image
+
+    lines = ["Statement of Orla Penhallow, about the incident on the high street.",
+             "The witness described the vehicle and its driver in some detail.",
+             "She said the car stopped outside the bakery before the lights changed.",
+             "Taken by PC Tamsin Oakshott at the station on Monday morning."]
+    typed = pymupdf.open()
+    page = typed.new_page(width=595, height=300)
+    for i, line in enumerate(lines):
+        page.insert_text((40, 60 + 30 * i), line, fontsize=12)
+    upright = page.search_for("Penhallow")[0]  # where the name is printed, the page upright
+    picture = Image.open(io.BytesIO(page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("png")))
+    turned = picture.rotate(turn, expand=True)  # counter-clockwise, as the scanner fed it
+    buffer = io.BytesIO()
+    turned.save(buffer, "PNG")
+    width, height = (595, 300) if turn == 180 else (300, 595)
+    scan = pymupdf.open()
+    scan.new_page(width=width, height=height).insert_image(pymupdf.Rect(0, 0, width, height), stream=buffer.getvalue())
+    src = tmp_path / f"turned-{turn}.pdf"
+    scan.save(src)
+
+    pt = page_text(pymupdf.open(src)[0], shared_engine())
+    assert "Statement of Orla Penhallow, about the incident" in pt.text
+    start = pt.text.index("Penhallow")
+    boxes = pt.span_boxes(start, start + len("Penhallow"))  # the comma after it left out
+    found = pymupdf.Rect(min(b[0] for b in boxes), min(b[1] for b in boxes),
+                         max(b[2] for b in boxes), max(b[3] for b in boxes))
+    corners = [pymupdf.Point(upright.x0, upright.y0), pymupdf.Point(upright.x1, upright.y1)]
+    if turn == 180:
+        expected = pymupdf.Rect(595 - corners[1].x, 300 - corners[1].y, 595 - corners[0].x, 300 - corners[0].y)
+    elif turn == 90:  # the top of the page now on the left
+        expected = pymupdf.Rect(corners[0].y, 595 - corners[1].x, corners[1].y, 595 - corners[0].x)
+    else:
+        expected = pymupdf.Rect(300 - corners[1].y, corners[0].x, 300 - corners[0].y, corners[1].x)
+    assert abs(found & expected) > 0.6 * abs(expected) and abs(found) < 2.0 * abs(expected), (found, expected)
+
+    result = scanner.scan_file(src)
+    people = " ".join(f.text for f in result.findings if f.type == "PERSON")
+    assert "Orla Penhallow" in people and "Tamsin Oakshott" in people
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
+    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    again = page_text(pymupdf.open(out)[0], shared_engine())
+    assert "Penhallow" not in again.text and "Oakshott" not in again.text and "bakery" in again.text

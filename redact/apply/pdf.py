@@ -24,7 +24,7 @@ from redact.apply.areas import mark_areas
 from redact.apply.gaps import Layout, lift, plan_layout, redraw, strips
 from redact.apply.hiding import clear_alternate_texts, clear_outside_crop
 from redact.apply.text_layer import add_kept_words
-from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, shrink_vertically
+from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, runs_down, shrink_vertically
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
 from redact.models import PageText
@@ -33,6 +33,7 @@ from redact.normalise import line_pattern, normalise
 CATALOG_KEYS = ("OpenAction", "AA", "AcroForm", "StructTreeRoot", "PageLabels", "Outlines", "Metadata",
                 "PieceInfo", "Threads", "SpiderInfo", "Collection", "Perms", "Legal")
 PAGE_KEYS = ("AA", "PieceInfo", "Thumb", "StructParents")
+MIN_LABEL_PT = 5.0
 LABEL_FONT = "helv"
 
 
@@ -187,7 +188,9 @@ def _page_boxes(
             if pt.ocr_from is not None and start >= pt.ocr_from:
                 # OCR boxes hug the ink and their positions are approximate: pad them
                 # so no stroke of a glyph survives in the pixels
-                boxes.extend((pad(b, 0.15, 0.6), code) for b in merge_line_boxes(pt.span_boxes(start, end)))
+                chars = pt.span_boxes(start, end)
+                down = runs_down(chars)  # a page scanned on its side: the line's thickness is its width
+                boxes.extend((pad(b, 0.15, 0.6, sideways=down), code) for b in merge_line_boxes(chars))
             else:
                 by_code.setdefault(code, []).extend(merge_line_boxes(pt.span_boxes(start, end)))
         for code, code_boxes in by_code.items():
@@ -264,15 +267,19 @@ def _draw_boxes(page: pymupdf.Page, boxes: list[tuple[Box, str]], label: bool) -
 
 
 def _label_size(box: Box, code: str) -> float | None:
-    """The font size at which ``code`` fits in ``box``, or None."""
+    """The font size at which ``code`` fits in ``box``, or None: no label
+    smaller than ``MIN_LABEL_PT`` (unreadable, and its white glyphs and their
+    grey edges would fill half of a small box)."""
     if not code:
         return None
     width, height = box[2] - box[0], box[3] - box[1]
-    fontsize = round(min(11.0, max(4.0, height * 0.8)), 1)
+    fontsize = round(min(11.0, height * 0.8), 1)
+    if fontsize < MIN_LABEL_PT:
+        return None
     if _text_width(code, fontsize) <= width - 1:
         return fontsize
-    fontsize = round(max(4.0, min(fontsize, width / max(1, len(code)) * 1.6)), 1)
-    if _text_width(code, fontsize) <= width - 1:
+    fontsize = round(min(fontsize, width / max(1, len(code)) * 1.6), 1)
+    if fontsize >= MIN_LABEL_PT and _text_width(code, fontsize) <= width - 1:
         return fontsize
     return None
 

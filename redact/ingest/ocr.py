@@ -21,6 +21,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,10 @@ MIN_PIXELS = 32
 MAX_SIDE_PX = 3000
 TARGET_DPI = 220  # the detector misses lines in 150 dpi scans; upscaling to ~220 dpi finds them
 LOW_CONFIDENCE = 0.8
+# a page read upside down or on its side: mean word confidence about 0.4, upright about 0.95 (dev scans)
+TURN_BELOW = 0.6  # a reading this poor is tried the other three ways up
+MIN_WORDS_TO_TURN = 8  # an image with fewer words (a logo, a stamp) is not turned
+SURE_WORD = 0.8
 
 
 @dataclass
@@ -104,23 +109,75 @@ class OcrEngine:
         return lines
 
     def _recognise(self, image: Any) -> list[OcrLine]:
+        """The image's lines, read the right way up: a page scanned upside down
+        or on its side reads as low-confidence noise, so when the upright
+        reading is poor the other three quarter turns are read too and the
+        one with the most confidently read words is kept."""
         if image is None:
             return []
+        best = self._read_turned(image, 0)
+        if best.poor:
+            for turns in (2, 1, 3):
+                candidate = self._read_turned(image, turns)
+                if candidate.sure_words > best.sure_words:
+                    best = candidate
+                if not candidate.poor:  # this way up reads well: the rest need not be tried
+                    break
+        return best.lines
+
+    def _read_turned(self, image: Any, turns: int) -> Reading:
+        """The image turned by ``turns`` quarter turns counter-clockwise, then
+        straightened (a scan askew), read; every word's corners are carried
+        back onto the image as scanned."""
         import numpy as np
 
         h, w = image.shape[:2]
-        # a page scanned askew is read straightened; word corners are turned back onto the image
-        angle = skew_angle(image)
-        straight = image if angle == 0.0 else rotated(image, angle)
+        turned = np.ascontiguousarray(np.rot90(image, turns)) if turns else image
+        th, tw = turned.shape[:2]
+        angle = skew_angle(turned)
+        straight = turned if angle == 0.0 else rotated(turned, angle)
         # a white margin: detectors miss text that touches the image's edge (a cropped line)
-        pad = max(PAD_PX, h // 20)
+        pad = max(PAD_PX, th // 20)
         framed = np.pad(binarised(straight) if self.binarise else straight, ((pad, pad), (pad, pad), (0, 0)),
                         constant_values=255)
+
+        def to_image(x: float, y: float) -> tuple[float, float]:
+            return _unturn(*_turn_back(x - pad, y - pad, angle, tw, th), turns, w, h)
+
         lines: list[OcrLine] = []
-        for words, confidence in self._words(framed):
-            unframed = [(t, c, [_turn_back(x - pad, y - pad, angle, w, h) for x, y in q]) for t, c, q in words]
-            lines.extend(word_lines(unframed, confidence, w, h))
-        return lines
+        words: list[tuple[str, float, Any]] = []
+        for found, confidence in self._words(framed):
+            words.extend(found)
+            lines.extend(word_lines(found, confidence, w, h, to_image))
+        return Reading(lines, words)
+
+
+@dataclass
+class Reading:
+    """The lines read from an image held one way up, and how well it read."""
+
+    lines: list[OcrLine]
+    words: list[tuple[str, float, Any]]
+
+    @property
+    def sure_words(self) -> int:
+        """Words of three letters or more read with confidence and lying along
+        the rows: many on a page the right way up, a handful when it is upside
+        down. (Tesseract reads a page on its side as columns of upright words,
+        standing taller than wide: those do not count, so the turn that lays
+        the lines flat wins.)"""
+        return sum(1 for text, confidence, quad in self.words
+                   if confidence >= SURE_WORD and sum(c.isalpha() for c in text) >= 3 and _lies_flat(quad))
+
+    @property
+    def poor(self) -> bool:
+        """Read upside down (confidence low) or on its side (the confident words
+        stand upright: Tesseract reads a page on its side as columns)."""
+        if len(self.words) < MIN_WORDS_TO_TURN:
+            return False
+        confident = [q for t, c, q in self.words if c >= SURE_WORD and sum(ch.isalpha() for ch in t) >= 3]
+        mostly_upright = sum(1 for q in confident if _lies_flat(q)) * 2 < len(confident)
+        return mostly_upright or sum(c for _, c, _ in self.words) / len(self.words) < TURN_BELOW
 
 
 class RapidOcr(OcrEngine):
@@ -335,25 +392,32 @@ def _pixmap_array(doc: pymupdf.Document, xref: int, width_pt: float = 0.0) -> An
     return arr.copy()
 
 
-def word_lines(words: list[Any], confidence: float, w: int, h: int) -> list[OcrLine]:
+def word_lines(words: list[Any], confidence: float, w: int, h: int,
+               to_image: Callable[[float, float], tuple[float, float]] | None = None) -> list[OcrLine]:
     """A recognised line as its words, each character boxed inside its
     word's box, one space between words; a gap wider than ``COLUMN_GAP``
     line heights ends the line there, so two columns or table cells side by
-    side become separate lines instead of one run of text."""
+    side become separate lines instead of one run of text.
+
+    Word corners come in reading order (top left, top right, bottom right,
+    bottom left) in the frame the engine read; ``to_image`` carries a point
+    of that frame onto the ``w`` x ``h`` image. Characters are spaced along
+    the word's top and bottom edges there, so a word on a page read upside
+    down or askew has each character boxed where it is printed."""
     placed = []
     for text, _, quad in words:
-        xs = [p[0] for p in quad]
-        ys = [p[1] for p in quad]
         if str(text).strip():
-            placed.append((str(text).strip(), (min(xs) / w, min(ys) / h, max(xs) / w, max(ys) / h)))
+            xs = [p[0] for p in quad]
+            ys = [p[1] for p in quad]
+            placed.append((str(text).strip(), (min(xs), min(ys), max(xs), max(ys)), quad))
     if not placed:
         return []
-    heights = sorted(r[3] - r[1] for _, r in placed)
+    heights = sorted(r[3] - r[1] for _, r, _ in placed)
     line_height = heights[len(heights) // 2]
-    segments: list[list[tuple[str, Box]]] = [[placed[0]]]
+    segments = [[placed[0]]]
     for word in placed[1:]:
         gap = word[1][0] - segments[-1][-1][1][2]
-        if gap * w > COLUMN_GAP * line_height * h:
+        if gap > COLUMN_GAP * line_height:
             segments.append([word])
         else:
             segments[-1].append(word)
@@ -361,16 +425,43 @@ def word_lines(words: list[Any], confidence: float, w: int, h: int) -> list[OcrL
     for segment in segments:
         text_out: list[str] = []
         boxes: list[Box | None] = []
-        for i, (text, (x0, y0, x1, y1)) in enumerate(segment):
+        for i, (text, _, quad) in enumerate(segment):
             if i:
                 text_out.append(" ")
                 boxes.append(None)
-            step = (x1 - x0) / len(text)
+            tl, tr, br, bl = [to_image(float(x), float(y)) if to_image else (float(x), float(y)) for x, y in quad[:4]]
+            n = len(text)
             for j, c in enumerate(text):
+                corners = [_along(tl, tr, j / n), _along(tl, tr, (j + 1) / n),
+                           _along(bl, br, j / n), _along(bl, br, (j + 1) / n)]
                 text_out.append(c)
-                boxes.append((x0 + j * step, y0, x0 + (j + 1) * step, y1))
+                boxes.append((min(p[0] for p in corners) / w, min(p[1] for p in corners) / h,
+                              max(p[0] for p in corners) / w, max(p[1] for p in corners) / h))
         lines.append(OcrLine("".join(text_out), boxes, confidence))
     return lines
+
+
+def _lies_flat(quad: Any) -> bool:
+    xs = [p[0] for p in quad]
+    ys = [p[1] for p in quad]
+    return bool(max(xs) - min(xs) >= max(ys) - min(ys))
+
+
+def _along(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
+    return a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+
+
+def _unturn(x: float, y: float, turns: int, w: int, h: int) -> tuple[float, float]:
+    """A point of the image turned by ``turns`` quarter turns counter-clockwise
+    (``numpy.rot90``) on the ``w`` x ``h`` image before it was turned."""
+    turns %= 4
+    if turns == 1:
+        return w - y, x
+    if turns == 2:
+        return w - x, h - y
+    if turns == 3:
+        return y, h - x
+    return x, y
 
 
 @functools.cache

@@ -338,6 +338,10 @@ def _clusters(starts: np.ndarray) -> list[tuple[float, float, float, float]]:
     return out
 
 
+THIN_BOX_PX = 4  # a box this thin at 72 dpi is looked at again closer up
+CLOSE_ZOOM = 8
+
+
 def _check_boxes_filled(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box, str]]],
                         report: VerifyReport) -> None:
     """Render every page with boxes once: at least half of each box must be the
@@ -353,9 +357,19 @@ def _check_boxes_filled(doc: pymupdf.Document, boxes: dict[int, list[tuple[Box, 
             x0, y0 = max(0, int(rect.x0)), max(0, int(rect.y0))
             x1, y1 = min(pix.width, int(round(rect.x1))), min(pix.height, int(round(rect.y1)))
             region = image[y0:y1, x0:x1]
-            if region.size == 0:
-                continue
-            dark = float((region < 64).mean())
+            dark = float((region < 64).mean()) if region.size else 0.0
+            if dark < 0.5 or min(rect.width, rect.height) < THIN_BOX_PX:
+                # a small or thin box at 72 dpi is mostly grey edges and label: look again close up
+                clip = (pymupdf.Rect(box) * page.rotation_matrix) & page.rect  # clip is in the page as shown
+                if clip.is_empty:
+                    continue
+                close = page.get_pixmap(matrix=pymupdf.Matrix(CLOSE_ZOOM, CLOSE_ZOOM), clip=clip,
+                                        colorspace=pymupdf.csGRAY, annots=False)
+                inner = np.frombuffer(close.samples, dtype=np.uint8).reshape(close.height, close.stride)
+                region = inner[1:-1, 1: close.width - 1]  # the anti-aliased rim left out
+                if region.size == 0:
+                    continue
+                dark = float((region < 64).mean())
             if dark < 0.5:
                 problems.append(f"page {number}: box at {tuple(round(v) for v in box)} is only {dark:.0%} filled")
     report.add("boxes_filled", problems, f"{sum(len(b) for b in boxes.values())} box(es) render filled")

@@ -52,7 +52,8 @@ TARGET_DPI = 220  # the detector misses lines in 150 dpi scans; upscaling to ~22
 LOW_CONFIDENCE = 0.8
 # a page read upside down or on its side: mean word confidence about 0.4, upright about 0.95 (dev scans)
 TURN_BELOW = 0.6  # a reading this poor is tried the other three ways up
-MIN_WORDS_TO_TURN = 8  # an image with fewer words (a logo, a stamp) is not turned
+MIN_WORDS_TO_TURN = 8  # fewer words than this are no evidence of how the image lies
+MIN_INK = 0.005  # an image with less ink than this (share of dark pixels) is blank: not turned
 SURE_WORD = 0.8
 
 
@@ -116,12 +117,13 @@ class OcrEngine:
         if image is None:
             return []
         best = self._read_turned(image, 0)
-        if best.poor:
+        if best.poor or (len(best.words) < MIN_WORDS_TO_TURN and _inked(image)):
             for turns in (2, 1, 3):
                 candidate = self._read_turned(image, turns)
                 if candidate.sure_words > best.sure_words:
                     best = candidate
-                if not candidate.poor:  # this way up reads well: the rest need not be tried
+                if len(candidate.words) >= MIN_WORDS_TO_TURN and not candidate.poor:
+                    # this way up reads well: the rest need not be tried
                     break
         return best.lines
 
@@ -439,6 +441,12 @@ def word_lines(words: list[Any], confidence: float, w: int, h: int,
                               max(p[0] for p in corners) / w, max(p[1] for p in corners) / h))
         lines.append(OcrLine("".join(text_out), boxes, confidence))
     return lines
+
+
+def _inked(image: Any) -> bool:
+    """The image holds some ink (a page the engine found almost no words in may
+    hold lines it could not see the way they lay); a blank one is not read again."""
+    return bool((image[::4, ::4, 0] < 128).mean() >= MIN_INK)
 
 
 def _lies_flat(quad: Any) -> bool:

@@ -19,7 +19,13 @@ $R verify "$CASE"
 $R status "$CASE"
 $R deadline --case "$CASE" --pi-extension 20
 PACK=$($R pack "$CASE" --today 2026-01-08)
+# the same documents scanned into a second case and left for review: the desk has proposals to decide
+REVIEW=build/demo/FOI-2025-0143
+$R -q init "$REVIEW" --reference FOI-2025-0143 --received 2025-12-19 --request build/demo/request.yaml >/dev/null
+$R -q add "$REVIEW" build/demo/inputs >/dev/null
+$R -q scan "$REVIEW" >/dev/null
 echo
 echo "Redacted outputs:    $CASE/out/"
 echo "Verification report: $CASE/reports/verification.txt"
 echo "Disclosure pack:     $PACK (and $PACK.zip)"
+echo "Review desk:         $R serve $REVIEW   (the same documents, every proposal pending)"

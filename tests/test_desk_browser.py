@@ -1,6 +1,7 @@
 """The review desk as a reviewer uses it: real headless Chromium (Debian's
 package, driven by Playwright's Python package; Playwright never downloads
-a browser) against a real `redact serve` on a sample case."""
+a browser) against a real `redact serve` on the case `make demo` leaves for review (the
+sample documents added and scanned, nothing decided)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
@@ -177,40 +178,61 @@ def test_a_missing_ocr_engine_is_a_clear_config_error(tmp_path: Path, monkeypatc
         assert raised.value.exit_code == ExitCode.bad_config
 
 
-def test_a_scan_fed_in_askew_is_read_straight_and_redacted_where_the_words_lean(
-        tmp_path: Path, scanner, settings) -> None:
+STATEMENT = ["Statement of Orla Penhallow, about the incident on the high street.",
+             "The witness described the vehicle and its driver in some detail.",
+             "She said the car stopped outside the bakery before the lights changed.",
+             "Taken by PC Tamsin Oakshott at the station on Monday morning."]
+
+
+def _typed(lines: list[str]) -> pymupdf.Page:
+    page = pymupdf.open().new_page(width=595, height=300)
+    for i, line in enumerate(lines):
+        page.insert_text((40, 60 + 30 * i), line, fontsize=12)
+    return page
+
+
+def _scanned_as_fed(page: pymupdf.Page, turn: float, path: Path) -> Path:
+    """``page`` scanned at 150 dpi in grey, fed turned ``turn`` degrees
+    counter-clockwise: an image-only PDF page the size of the turned image."""
     import io
 
     from PIL import Image
 
-    from redact.ingest.ocr import _pixmap_array, images_to_read, skew_angle
-
-    typed = pymupdf.open()
-    page = typed.new_page(width=595, height=300)
-    for i, line in enumerate(["Statement of Orla Penhallow about the incident on the high street.",
-                              "The witness described the vehicle and its driver in some detail.",
-                              "Taken by PC Tamsin Oakshott at the station on Monday morning."]):
-        page.insert_text((40, 60 + 30 * i), line, fontsize=12)
     picture = Image.open(io.BytesIO(page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("png")))
-    leaning = picture.rotate(2.0, resample=Image.Resampling.BICUBIC, fillcolor=255)  # fed in 2 degrees askew
+    turned = picture.rotate(turn, expand=abs(turn) > 45, fillcolor=255, resample=Image.Resampling.BICUBIC)
     buffer = io.BytesIO()
-    leaning.save(buffer, "PNG")
+    turned.save(buffer, "PNG")
+    width, height = turned.width * 72 / 150, turned.height * 72 / 150
     scan = pymupdf.open()
-    scan.new_page(width=595, height=300).insert_image(pymupdf.Rect(0, 0, 595, 300), stream=buffer.getvalue())
-    src = tmp_path / "askew.pdf"
-    scan.save(src)
-    doc = pymupdf.open(src)
-    info = images_to_read(doc[0])[0]
-    assert abs(skew_angle(_pixmap_array(doc, info["xref"], 595)) - 2.0) <= 0.2
+    scan.new_page(width=width, height=height).insert_image(pymupdf.Rect(0, 0, width, height), stream=buffer.getvalue())
+    scan.save(path)
+    return path
+
+
+def _redacted_and_read_again(src: Path, scanner, settings, tmp_path: Path) -> tuple[Any, str]:
+    """Both names found, every finding redacted and verified; the output's OCR text."""
     result = scanner.scan_file(src)
     people = " ".join(f.text for f in result.findings if f.type == "PERSON")
     assert "Orla Penhallow" in people and "Tamsin Oakshott" in people
     out = tmp_path / "out.pdf"
     outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
     assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    again = page_text(pymupdf.open(out)[0], shared_engine()).text
+    assert "Penhallow" not in again and "Oakshott" not in again
+    return outcome, again
+
+
+def test_a_scan_fed_in_askew_is_read_straight_and_redacted_where_the_words_lean(
+        tmp_path: Path, scanner, settings) -> None:
+    from redact.ingest.ocr import _pixmap_array, images_to_read, skew_angle
+
+    src = _scanned_as_fed(_typed(STATEMENT), 2.0, tmp_path / "askew.pdf")  # fed in 2 degrees askew
+    doc = pymupdf.open(src)
+    info = images_to_read(doc[0])[0]
+    assert abs(skew_angle(_pixmap_array(doc, info["xref"], 595)) - 2.0) <= 0.2
+    outcome, again = _redacted_and_read_again(src, scanner, settings, tmp_path)
     assert any(c.name == "images_blanked" and c.ok for c in outcome.report.checks)  # boxes cover the leaning words
-    again = page_text(pymupdf.open(out)[0], shared_engine())
-    assert "Penhallow" not in again.text and "Oakshott" not in again.text and "vehicle" in again.text
+    assert "vehicle" in again
 
 
 @pytest.mark.parametrize("turn", [180, 90, 270, 266])
@@ -219,29 +241,10 @@ def test_a_scan_fed_upside_down_or_on_its_side_is_read_the_right_way_up(
     """A page scanned upside down or on its side reads as noise the way it
     lies: it is read the way up that reads best, and every character's box is
     carried back to where it is printed on the page as scanned."""
-    import io
-
-    from PIL import Image
-
-    lines = ["Statement of Orla Penhallow, about the incident on the high street.",
-             "The witness described the vehicle and its driver in some detail.",
-             "She said the car stopped outside the bakery before the lights changed.",
-             "Taken by PC Tamsin Oakshott at the station on Monday morning."]
-    typed = pymupdf.open()
-    page = typed.new_page(width=595, height=300)
-    for i, line in enumerate(lines):
-        page.insert_text((40, 60 + 30 * i), line, fontsize=12)
+    page = _typed(STATEMENT)
     upright = page.search_for("Penhallow")[0]  # where the name is printed, the page upright
-    picture = Image.open(io.BytesIO(page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("png")))
-    # counter-clockwise, as the scanner fed it (266: on its side and 4 degrees askew)
-    turned = picture.rotate(turn, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
-    buffer = io.BytesIO()
-    turned.save(buffer, "PNG")
-    width, height = turned.width * 72 / 150, turned.height * 72 / 150
-    scan = pymupdf.open()
-    scan.new_page(width=width, height=height).insert_image(pymupdf.Rect(0, 0, width, height), stream=buffer.getvalue())
-    src = tmp_path / f"turned-{turn}.pdf"
-    scan.save(src)
+    # 266: on its side and 4 degrees askew
+    src = _scanned_as_fed(page, turn, tmp_path / f"turned-{turn}.pdf")
 
     pt = page_text(pymupdf.open(src)[0], shared_engine())
     assert "Statement of Orla Penhallow, about the incident" in pt.text
@@ -272,14 +275,8 @@ def test_a_scan_fed_upside_down_or_on_its_side_is_read_the_right_way_up(
     elif turn == 270:
         assert cy < expected.y0 + expected.height / 3
 
-    result = scanner.scan_file(src)
-    people = " ".join(f.text for f in result.findings if f.type == "PERSON")
-    assert "Orla Penhallow" in people and "Tamsin Oakshott" in people
-    out = tmp_path / "out.pdf"
-    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
-    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
-    again = page_text(pymupdf.open(out)[0], shared_engine())
-    assert "Penhallow" not in again.text and "Oakshott" not in again.text and "bakery" in again.text
+    _, again = _redacted_and_read_again(src, scanner, settings, tmp_path)
+    assert "bakery" in again
 
 
 def test_characters_set_sideways_merge_down_their_column_and_are_padded_across_it() -> None:

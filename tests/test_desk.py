@@ -91,6 +91,22 @@ def test_the_page_view_shows_each_finding_once_with_its_state(desk: Desk, entere
     assert sorted(f["id"] for f in data["findings"]) == sorted(f.id for f in on_page)
 
 
+def test_the_queue_lists_the_riskiest_first_and_says_how_many_more(
+        desk: Desk, entered: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redact.desk.app as app
+
+    with open_case(desk.case_dir) as c:
+        pending = c.store.findings(FindingFilter(status="pending"))
+        pages = c.store.pending_pages()
+    assert pages == sorted({(f.document_id, f.page or 1) for f in pending})  # counted in SQL, the same
+    monkeypatch.setattr(app, "QUEUE_ROWS", 3)
+    queue = entered.get("/queue").text
+    assert queue.count("<tr><td><a href=") == 3 and f"The riskiest 3 of {len(pending)} pending" in queue
+    first = entered.get("/case").text
+    doc, page = pages[0]
+    assert f'href="/documents/{doc}/pages/{page}"' in first  # the first pending page, linked
+
+
 def test_a_word_document_or_text_shows_its_spans_by_part(desk: Desk, entered: TestClient) -> None:
     with open_case(desk.case_dir) as case:
         doc = next(d for d in case.store.documents() if d["kind"] == "text")

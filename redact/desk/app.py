@@ -50,6 +50,7 @@ COOKIE = "redact_desk"
 WHO_COOKIE = "redact_reviewer"
 ACTIONS = ("approve", "reject", "edit")
 MARK_SCOPES = ("here", "document", "case")
+QUEUE_ROWS = 300  # rows the queue page lists, riskiest first (a large case has tens of thousands pending)
 
 
 @dataclass
@@ -172,8 +173,9 @@ def make_app(desk: Desk) -> Starlette:
 
     async def queue_page(request: Request) -> Response:
         names = {d["id"]: d["name"] for d in desk.case.store.documents()}
-        return page_of(request, "queue.html", {"queue": [views.FindingView.of(f) for f in views.risk_queue(desk.case)],
-                                               "names": names})
+        queue = views.risk_queue(desk.case)
+        return page_of(request, "queue.html", {"queue": [views.FindingView.of(f) for f in queue[:QUEUE_ROWS]],
+                                               "pending": len(queue), "names": names})
 
     async def page_view(request: Request) -> Response:
         doc_id, number = int(request.path_params["doc"]), int(request.path_params["page"])

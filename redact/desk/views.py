@@ -241,7 +241,7 @@ def overview(case: Case, settings: Settings, today: date) -> Overview:
 def next_pending_url(case: Case, after: tuple[int, int] | None = None) -> str | None:
     """The page view of the first page with a pending finding (after the
     given document and page, wrapping round); None when nothing is pending."""
-    spots = sorted({(f.document_id, f.page or 1) for f in case.store.findings(FindingFilter(status="pending"))})
+    spots = case.store.pending_pages()
     if not spots:
         return None
     later = [s for s in spots if after is None or s > after]

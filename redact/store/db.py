@@ -464,6 +464,14 @@ class Store:
             " WHERE d.removed_at IS NULL AND o.id IN (SELECT MAX(id) FROM outputs GROUP BY document_id)"
             " ORDER BY o.document_id"))
 
+    def pending_pages(self) -> list[tuple[int, int]]:
+        """(document id, page) of every page with a pending finding, in order
+        (text and Word documents are page 1): the desk's "next pending" on
+        every page view, so counted in SQL rather than from the findings."""
+        return [(int(r[0]), int(r[1])) for r in self.conn.execute(
+            f"SELECT DISTINCT document_id, COALESCE(page, 1) FROM ({STATUS_SQL}) WHERE status = 'pending' "
+            "ORDER BY 1, 2")]
+
     def status_counts(self) -> list[sqlite3.Row]:
         """Pending / approved / rejected counts per document."""
         return list(self.conn.execute(

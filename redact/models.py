@@ -42,6 +42,7 @@ class PageText:
     boxes: list[Box | None] = field(default_factory=list)
     ocr_confidence: float | None = None  # mean OCR confidence of the page's text; None = no OCR text
     ocr_from: int | None = None  # text[ocr_from:] was read by OCR from images
+    ocr_turned: bool = False  # an image lay upside down or on its side and was read turned
     # the text span each character was drawn in (an index into ``spans``; None for breaks and OCR)
     span_of: list[int | None] = field(default_factory=list)
     spans: list[TextSpan] = field(default_factory=list)

@@ -39,7 +39,7 @@ def main() -> None:
         with pymupdf.open(path) as doc:
             for page in doc:
                 t = time.perf_counter()
-                text, _, _ = ocr_page_text(engine, page)
+                text = ocr_page_text(engine, page).text
                 seconds += time.perf_counter() - t
                 pages += 1
                 words += len(text.split())

@@ -36,7 +36,7 @@ def main(out_dir: Path) -> int:
         gone = {f["text"] for f in report["findings"] if not f.get("public")}
         with pymupdf.open(report["output"]) as doc:
             for name, engine in engines:
-                text = "".join(ocr_page_text(engine, page)[0] for page in doc)
+                text = "".join(ocr_page_text(engine, page).text for page in doc)
                 squeezed = "".join(text.split()).lower()
                 for s in gone:
                     checked += 1

@@ -209,8 +209,9 @@ def _scanned_as_fed(page: pymupdf.Page, turn: float, path: Path) -> Path:
     return path
 
 
-def _redacted_and_read_again(src: Path, scanner, settings, tmp_path: Path) -> tuple[Any, str]:
-    """Both names found, every finding redacted and verified; the output's OCR text."""
+def _redacted_and_read_again(src: Path, scanner, settings, tmp_path: Path) -> tuple[Any, str, list[str]]:
+    """Both names found, every finding redacted and verified; the output's OCR
+    text, and the scan's notes."""
     result = scanner.scan_file(src)
     people = " ".join(f.text for f in result.findings if f.type == "PERSON")
     assert "Orla Penhallow" in people and "Tamsin Oakshott" in people
@@ -219,7 +220,7 @@ def _redacted_and_read_again(src: Path, scanner, settings, tmp_path: Path) -> tu
     assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
     again = page_text(pymupdf.open(out)[0], shared_engine()).text
     assert "Penhallow" not in again and "Oakshott" not in again
-    return outcome, again
+    return outcome, again, result.notes
 
 
 def test_a_scan_fed_in_askew_is_read_straight_and_redacted_where_the_words_lean(
@@ -230,9 +231,9 @@ def test_a_scan_fed_in_askew_is_read_straight_and_redacted_where_the_words_lean(
     doc = pymupdf.open(src)
     info = images_to_read(doc[0])[0]
     assert abs(skew_angle(_pixmap_array(doc, info["xref"], 595)) - 2.0) <= 0.2
-    outcome, again = _redacted_and_read_again(src, scanner, settings, tmp_path)
+    outcome, again, notes = _redacted_and_read_again(src, scanner, settings, tmp_path)
     assert any(c.name == "images_blanked" and c.ok for c in outcome.report.checks)  # boxes cover the leaning words
-    assert "vehicle" in again
+    assert "vehicle" in again and not any("upside down" in n for n in notes)
 
 
 @pytest.mark.parametrize("turn", [180, 90, 270, 266])
@@ -275,8 +276,10 @@ def test_a_scan_fed_upside_down_or_on_its_side_is_read_the_right_way_up(
     elif turn == 270:
         assert cy < expected.y0 + expected.height / 3
 
-    _, again = _redacted_and_read_again(src, scanner, settings, tmp_path)
+    _, again, notes = _redacted_and_read_again(src, scanner, settings, tmp_path)
     assert "bakery" in again
+    # the reviewer is told: the page shows as it was scanned, the wrong way up
+    assert "scanned upside down or on its side, read turned the right way up: pages 1" in notes
 
 
 def test_characters_set_sideways_merge_down_their_column_and_are_padded_across_it() -> None:

@@ -110,7 +110,7 @@ class Scanner:
         texts: list[tuple[int | None, str]] = []
         empty = []
         cache = cache or PageCache(doc, ocr=engine_for(self.settings))
-        ocr_pages, low = [], []
+        ocr_pages, low, turned = [], [], []
         for number in range(1, doc.page_count + 1):
             pt = cache.get(number)
             texts.append((pt.page, pt.text))
@@ -120,10 +120,15 @@ class Scanner:
                 ocr_pages.append(number)
                 if pt.ocr_confidence < LOW_CONFIDENCE:
                     low.append(number)
+            if pt.ocr_turned:
+                turned.append(number)
         if ocr_pages:
             notes.append(f"text in images read by OCR on {len(ocr_pages)} page(s): " + _page_list(ocr_pages))
         if low:
             notes.append(f"low OCR confidence (below {LOW_CONFIDENCE}): check by eye pages " + _page_list(low))
+        if turned:
+            notes.append("scanned upside down or on its side, read turned the right way up: pages "
+                         + _page_list(turned))
         if empty:
             notes.append(
                 f"{len(empty)} page(s) without a text layer or readable text in images: " + _page_list(empty)

@@ -63,6 +63,19 @@ class OcrLine:
     text: str
     boxes: list[Box | None]
     confidence: float
+    turned: int = 0  # degrees the image was turned (counter-clockwise) to read it the right way up
+
+
+@dataclass
+class OcrText:
+    """What OCR read of one page's images: the text, lines separated by
+    newlines, a page box per character, the mean confidence by character
+    (None: nothing was read) and whether any image lay the wrong way up."""
+
+    text: str
+    boxes: list[Box | None]
+    confidence: float | None
+    turned: bool = False
 
 
 class OcrEngine:
@@ -150,6 +163,8 @@ class OcrEngine:
         for found, confidence in self._words(framed):
             words.extend(found)
             lines.extend(word_lines(found, confidence, w, h, to_image))
+        for line in lines:
+            line.turned = 90 * turns
         return Reading(lines, words)
 
 
@@ -505,19 +520,19 @@ def images_to_read(page: pymupdf.Page) -> list[dict[str, Any]]:
     return out
 
 
-def ocr_page_text(engine: OcrEngine, page: pymupdf.Page) -> tuple[str, list[Box | None], float | None]:
-    """Text of the page's images, lines separated by newlines, with page boxes,
-    and the mean confidence of what was read, by character (None when there
-    was nothing to read)."""
+def ocr_page_text(engine: OcrEngine, page: pymupdf.Page) -> OcrText:
+    """What OCR reads in the page's images, each read the right way up."""
     chars: list[str] = []
     boxes: list[Box | None] = []
     weighted, count = 0.0, 0
+    turned = False
     for info in images_to_read(page):
         matrix = pymupdf.Matrix(info["transform"])
         width_pt = info["bbox"][2] - info["bbox"][0]
         for line in engine.read_image(page.parent, info["xref"], info.get("digest"), width_pt):
             weighted += line.confidence * len(line.text)
             count += len(line.text)
+            turned = turned or line.turned != 0
             for c, b in zip(line.text, line.boxes, strict=True):
                 chars.append(c)
                 boxes.append(None if b is None else _to_page(b, matrix))
@@ -525,7 +540,7 @@ def ocr_page_text(engine: OcrEngine, page: pymupdf.Page) -> tuple[str, list[Box 
             boxes.append(None)
         chars.append("\n")
         boxes.append(None)
-    return "".join(chars), boxes, (weighted / count if count else None)
+    return OcrText("".join(chars), boxes, weighted / count if count else None, turned)
 
 
 def _to_page(b: Box, m: pymupdf.Matrix) -> Box:

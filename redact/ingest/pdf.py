@@ -103,15 +103,17 @@ def page_text(page: pymupdf.Page, ocr: OcrEngine | None = None) -> PageText:
         span_of.append(None)
     confidence = None
     ocr_from = None
+    turned = False
     if ocr is not None:
-        ocr_text, ocr_boxes, confidence = ocr_page_text(ocr, page)
-        if ocr_text.strip():
+        read = ocr_page_text(ocr, page)
+        confidence, turned = read.confidence, read.turned
+        if read.text.strip():
             ocr_from = len(chars)
-        chars.append(ocr_text)
-        boxes.extend(ocr_boxes)
-        span_of.extend([None] * len(ocr_text))
+        chars.append(read.text)
+        boxes.extend(read.boxes)
+        span_of.extend([None] * len(read.text))
     return PageText(page=page.number + 1, text="".join(chars), boxes=boxes, ocr_confidence=confidence,
-                    ocr_from=ocr_from, span_of=span_of, spans=spans)
+                    ocr_from=ocr_from, ocr_turned=turned, span_of=span_of, spans=spans)
 
 
 class PageCache:

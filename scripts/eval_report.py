@@ -144,7 +144,11 @@ def public_flags(gold_rows, pred_rows) -> tuple[int, int, int, int]:
 
 
 def main(argv: list[str]) -> int:
-    shared, pred_path, kind = Path(argv[0]), Path(argv[1]), argv[2]
+    positional = [a for a in argv if not a.startswith("-")]
+    if len(positional) != 3 or "-h" in argv or "--help" in argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 0 if ("-h" in argv or "--help" in argv) else 2
+    shared, pred_path, kind = Path(positional[0]), Path(positional[1]), positional[2]
     listing = "--list" in argv
     score = load_score(shared)
     dev = shared / "corpus" / "dev"

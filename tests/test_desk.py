@@ -152,6 +152,29 @@ def test_decisions_undo_and_redo_are_appended_with_the_reviewer(desk: Desk, ente
     assert _stored(desk, fid)[0].status == "approved"
 
 
+def test_undo_and_redo_survive_a_restart_of_the_desk(desk: Desk, entered: TestClient) -> None:
+    import sqlite3
+
+    _, found = _pending_pdf_findings(desk)
+    first, second = found[0].id, found[1].id
+    for fid in (first, second):
+        assert _post(entered, desk, "/api/decisions", {"finding_id": fid, "action": "approve"}).status_code == 200
+    assert _post(entered, desk, "/api/undo", {}).status_code == 200  # the second approval taken back
+    # a new server on the same case, as after Ctrl-C and `redact serve` again
+    again = Desk(desk.case_dir, desk.settings, desk.rules, REVIEWER, today=desk.today)
+    with TestClient(make_app(again)) as browser:
+        browser.cookies.set("redact_desk", again.token)
+        assert _post(browser, again, "/api/redo", {}).json()["message"].startswith("redone")
+        assert _stored(again, second)[0].status == "approved"
+        assert _post(browser, again, "/api/undo", {}).status_code == 200
+        assert _post(browser, again, "/api/undo", {}).status_code == 200
+        assert _stored(again, first)[0].status == "pending" and _stored(again, second)[0].status == "pending"
+        assert _post(browser, again, "/api/undo", {}).status_code == 400  # nothing left of mine to undo
+    # the events are append-only, like the decisions
+    with open_case(desk.case_dir) as case, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        case.store.conn.execute("DELETE FROM undo_events")
+
+
 def test_a_bulk_decision_states_its_scope_before_it_runs(desk: Desk, entered: TestClient) -> None:
     _, found = _pending_pdf_findings(desk)
     chosen = found[0]

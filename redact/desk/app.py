@@ -67,7 +67,6 @@ class Desk:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     today: Callable[[], date] = date.today
-    undo: dict[str, UndoLog] = field(default_factory=dict)
     _case: Case | None = None
     _pages: Pages | None = None
 
@@ -86,8 +85,8 @@ class Desk:
         return self._pages
 
     def log_of(self, reviewer: str) -> UndoLog:
-        """What ``reviewer`` can undo and redo."""
-        return self.undo.setdefault(reviewer, UndoLog())
+        """What ``reviewer`` can undo and redo, from the store (it outlives this server)."""
+        return UndoLog.of(self.case.store, reviewer)
 
     @contextlib.asynccontextmanager
     async def serving(self, app: Starlette) -> AsyncIterator[None]:
@@ -225,7 +224,7 @@ def make_app(desk: Desk) -> Starlette:
         decisions = [Decision(f.id, action, reason, text if f.id == chosen.id or scope == "text" else None, exemption)
                      for f in selection.findings]
         ids = desk.case.store.append_decisions(decisions, who)
-        desk.log_of(who).record(Step(selection.statement, decisions=tuple(ids)))
+        desk.log_of(who).record(desk.case.store, who, Step(selection.statement, decisions=tuple(ids)))
         changed = desk.case.store.findings(FindingFilter(ids=[f.id for f in selection.findings]))
         return JSONResponse({"statement": selection.statement, "decided": [_status(f) for f in changed],
                              "progress": _progress(desk)})
@@ -278,7 +277,7 @@ def make_app(desk: Desk) -> Starlette:
         if not body.get("confirm"):
             return JSONResponse({"statement": statement, "confirm_needed": True})
         ids = [add_mark(desk.case, desk.rules, r) for r in requests]
-        desk.log_of(who).record(Step(statement, marks=tuple(ids)))
+        desk.log_of(who).record(desk.case.store, who, Step(statement, marks=tuple(ids)))
         return JSONResponse({"statement": statement, "marks": ids})
 
     async def api_withdraw(request: Request) -> Response:

@@ -7,13 +7,15 @@ store with who and why); redone, it is added again. An action someone else
 has overtaken since (a later decision on the same finding, a mark already
 withdrawn) is not undone: the reviewer is told why.
 
-The log of steps lives in the desk's process, one per reviewer: a restart
-forgets what can be undone, never what was decided."""
+Each reviewer's steps are kept in the store as append-only events (did,
+undid, redid) and replayed when asked, so undo and redo survive a restart
+of `redact serve` and agree between two desks on one case."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from redact.exceptions import RequestError
 from redact.store.db import Decision, Store
@@ -30,6 +32,11 @@ class Step:
     took_back: tuple[int, ...] = ()
     marks: tuple[int, ...] = ()
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Step:
+        return cls(str(data["what"]), tuple(data.get("decisions", ())), tuple(data.get("took_back", ())),
+                   tuple(data.get("marks", ())))
+
 
 @dataclass
 class UndoLog:
@@ -39,11 +46,35 @@ class UndoLog:
     undone: list[Step] = field(default_factory=list)
     limit: int = 200
 
-    def record(self, step: Step) -> None:
-        """A new action: it can be undone; what was undone can no longer be redone."""
-        self.done.append(step)
-        del self.done[:-self.limit]
-        self.undone.clear()
+    @classmethod
+    def of(cls, store: Store, reviewer: str) -> UndoLog:
+        """``reviewer``'s log, replayed from the store's undo events."""
+        log = cls()
+        for event, step in store.undo_events(reviewer):
+            log._apply(event, Step.from_json(step))
+        return log
+
+    def _apply(self, event: str, step: Step) -> None:
+        if event == "do":  # a new action: it can be undone; what was undone can no longer be redone
+            self.done.append(step)
+            del self.done[:-self.limit]
+            self.undone.clear()
+        elif event == "undo":
+            if self.done:
+                self.done.pop()
+            self.undone.append(step)
+        else:
+            if self.undone:
+                self.undone.pop()
+            self.done.append(step)
+
+    def _happened(self, store: Store, reviewer: str, event: str, step: Step) -> None:
+        store.append_undo_event(reviewer, event, asdict(step))
+        self._apply(event, step)
+
+    def record(self, store: Store, reviewer: str, step: Step) -> None:
+        """A new action by ``reviewer``, kept so that it can be undone."""
+        self._happened(store, reviewer, "do", step)
 
     def undo(self, store: Store, reviewer: str) -> str:
         """Take back the latest action; say what was taken back."""
@@ -54,7 +85,7 @@ class UndoLog:
             _check_marks_open(store, step.marks)
             for mark_id in step.marks:
                 store.withdraw_manual(mark_id, reviewer, f"undo at the review desk: {step.what}")
-            self.undone.append(Step(step.what, marks=step.marks))
+            self._happened(store, reviewer, "undo", Step(step.what, marks=step.marks))
         else:
             _check_latest(store, step.decisions)
             back = []
@@ -64,8 +95,7 @@ class UndoLog:
                 back.append(Decision(row["finding_id"], "reopen", reason) if before is None else
                             Decision(row["finding_id"], before["action"], reason, before["text"], before["exemption"]))
             ids = store.append_decisions(back, reviewer)
-            self.undone.append(Step(step.what, decisions=tuple(ids), took_back=step.decisions))
-        self.done.pop()
+            self._happened(store, reviewer, "undo", Step(step.what, decisions=tuple(ids), took_back=step.decisions))
         return f"undone: {step.what}"
 
     def redo(self, store: Store, reviewer: str) -> str:
@@ -81,7 +111,7 @@ class UndoLog:
                     row["kind"], row["exemption"], reviewer, document_id=row["document_id"], pattern=row["pattern"],
                     page=row["page"], rect=None if row["rect"] is None else _rect(row["rect"]),
                     reason=f"redo of manual redaction {mark_id}"))
-            self.done.append(Step(step.what, marks=tuple(again)))
+            self._happened(store, reviewer, "redo", Step(step.what, marks=tuple(again)))
         else:
             _check_latest(store, step.decisions)
             copies = []
@@ -89,8 +119,8 @@ class UndoLog:
                 row = store.decision(decision_id)
                 copies.append(Decision(row["finding_id"], row["action"], f"redo of decision {decision_id}",
                                        row["text"], row["exemption"]))
-            self.done.append(Step(step.what, decisions=tuple(store.append_decisions(copies, reviewer))))
-        self.undone.pop()
+            self._happened(store, reviewer, "redo",
+                           Step(step.what, decisions=tuple(store.append_decisions(copies, reviewer))))
         return f"redone: {step.what}"
 
 

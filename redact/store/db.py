@@ -426,6 +426,16 @@ class Store:
             " WHERE id = ? AND withdrawn_at IS NULL", (utc_now(), reviewer, reason, mark_id))
         return cur.rowcount == 1
 
+    def append_undo_event(self, reviewer: str, event: str, step: dict[str, Any]) -> None:
+        """Record that ``reviewer`` did, undid or redid ``step`` at the review desk."""
+        self.conn.execute("INSERT INTO undo_events (reviewer, event, step, at) VALUES (?, ?, ?, ?)",
+                          (reviewer, event, json.dumps(step), utc_now()))
+
+    def undo_events(self, reviewer: str) -> list[tuple[str, dict[str, Any]]]:
+        """``reviewer``'s desk events in order: (do | undo | redo, the step)."""
+        rows = self.conn.execute("SELECT event, step FROM undo_events WHERE reviewer = ? ORDER BY id", (reviewer,))
+        return [(str(r["event"]), json.loads(r["step"])) for r in rows]
+
     def manual_mark(self, mark_id: int) -> sqlite3.Row:
         """One manual redaction by id, withdrawn or not."""
         row = self.conn.execute("SELECT * FROM manual_redactions WHERE id = ?", (mark_id,)).fetchone()

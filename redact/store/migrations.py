@@ -152,6 +152,25 @@ MIGRATIONS: list[tuple[str, str]] = [
             BEGIN SELECT RAISE(ABORT, 'manual redactions are withdrawn, not deleted'); END;
         """,
     ),
+    (
+        # what each reviewer did, undid and redid at the review desk, so that undo and redo
+        # survive a restart of `redact serve`; replayed in order, never rewritten
+        "0006_desk_undo_events",
+        """
+        CREATE TABLE undo_events (
+            id INTEGER PRIMARY KEY,
+            reviewer TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event IN ('do', 'undo', 'redo')),
+            step TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX undo_events_reviewer ON undo_events(reviewer, id);
+        CREATE TRIGGER undo_events_no_update BEFORE UPDATE ON undo_events
+            BEGIN SELECT RAISE(ABORT, 'undo events are append-only'); END;
+        CREATE TRIGGER undo_events_no_delete BEFORE DELETE ON undo_events
+            BEGIN SELECT RAISE(ABORT, 'undo events are append-only'); END;
+        """,
+    ),
 ]
 
 

@@ -53,13 +53,17 @@ def sideways_column(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) >= 0.7 * min(wa, wb)
 
 
-def shrink_vertically(box: Box, fraction: float = 0.15) -> Box:
-    """Trim ``fraction`` of the height from top and bottom.
+def shrink_vertically(box: Box, fraction: float = 0.15, *, sideways: bool = False) -> Box:
+    """Trim ``fraction`` of the height from top and bottom (of a run of text
+    set ``sideways``, of the width from left and right: across its line).
 
     PyMuPDF removes any character whose box merely touches a redaction, so a
     full-height box takes letters from the lines above and below (pymupdf
     #1809, #731); the trimmed box still covers every glyph's centre.
     """
+    if sideways:
+        w = box[2] - box[0]
+        return (box[0] + w * fraction, box[1], box[2] - w * fraction, box[3])
     h = box[3] - box[1]
     return (box[0], box[1] + h * fraction, box[2], box[3] - h * fraction)
 

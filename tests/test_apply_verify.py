@@ -288,3 +288,26 @@ def test_a_box_a_point_thin_is_judged_filled_close_up_not_by_its_grey_edges(rota
     empty = VerifyReport(file="thin.pdf")
     _check_boxes_filled(doc, {1: [((40.0, 150.4, 200.0, 151.4), "s40(2)")]}, empty)
     assert not empty.ok
+
+
+def test_a_name_set_sideways_in_a_margin_loses_every_letter(tmp_path: Path, scanner, settings) -> None:
+    """A line set up the margin: its boxes run down the page, are trimmed
+    across the line (not along it, which spared the first and last letters),
+    and the span's own letters are checked gone."""
+    import re
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 100), "Statement of Orla Penhallow about the incident on the high street.", fontsize=11)
+    page.insert_text((40, 700), "Prepared by Orla Penhallow for the committee", fontsize=9, rotate=90)
+    src = tmp_path / "margin.pdf"
+    doc.save(src)
+    result = scanner.scan_file(src)
+    assert sum(f.text == "Orla Penhallow" for f in result.findings) == 2
+    out = tmp_path / "out.pdf"
+    outcome = redact_and_verify(src, plan_from_findings(result.findings), out, tmp_path / "work", settings)
+    assert outcome.ok, [f"{c.name}: {c.detail}" for c in outcome.report.failures()]
+    text = pymupdf.open(out)[0].get_text()
+    between = re.search(r"Prepared by(.*?)for the committee", text, re.S)
+    assert between is not None and between.group(1).strip() == "", repr(text)
+    assert "Statement of" in text and "about the incident" in text

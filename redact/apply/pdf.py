@@ -53,7 +53,7 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
     for page in doc:
         number = page.number + 1
         margins += clear_outside_crop(page)
-        boxes, pt = _page_boxes(page, number, plan, targets, regexes, cache)
+        boxes, pt, spans = _page_boxes(page, number, plan, targets, regexes, cache)
         if not boxes:
             if text_layer and cache.ocr is not None:
                 layered += add_kept_words(page, cache.get(number), [])
@@ -62,7 +62,11 @@ def redact_pdf(doc: pymupdf.Document, plan: Plan, out_path: Path, *, label: bool
         pt = pt or page_text(page, cache.ocr)  # read once: the layout and the under-box fingerprints
         layout = Layout.plain(boxes) if number in plan.whole_pages else plan_layout(page, boxes, pt)
         boxes = layout.boxes
-        applied.under[number] = fingerprints_under(pt, layout.erase)
+        # each box's characters, and each redacted span's own (a box trimmed to spare the lines
+        # beside it must still take the span's first and last letters)
+        applied.under[number] = fingerprints_under(pt, layout.erase) + [
+            fingerprints_of(pt, start, end) for start, end, _ in spans
+            if pt.ocr_from is None or start < pt.ocr_from]
         images = bool(page.get_images())
         if images:
             lift(page, layout.lifted)  # a pass of its own: no pixel under a kept glyph is blanked
@@ -168,10 +172,12 @@ def _page_boxes(
     targets: TargetIndex,
     regexes: list[tuple[regex.Pattern[str], str, int | None]],
     cache: PageCache,
-) -> tuple[list[tuple[Box, str]], PageText | None]:
+) -> tuple[list[tuple[Box, str]], PageText | None, list[tuple[int, int, str]]]:
+    """The boxes of page ``number``, its text (when it was read) and the
+    redacted spans of that text."""
     if number in plan.whole_pages:
         r = page.rect
-        return [((r.x0, r.y0, r.x1, r.y1), plan.whole_pages[number])], None
+        return [((r.x0, r.y0, r.x1, r.y1), plan.whole_pages[number])], None, []
     spans: list[tuple[int, int, str]] = list(plan.spans.get(number, []))
     needs_text = spans or targets.by_key or regexes
     pt: PageText | None = cache.get(number) if needs_text else None
@@ -191,12 +197,20 @@ def _page_boxes(
                 chars = pt.span_boxes(start, end)
                 down = runs_down(chars)  # a page scanned on its side: the line's thickness is its width
                 boxes.extend((pad(b, 0.15, 0.6, sideways=down), code) for b in merge_line_boxes(chars))
+            elif runs_down(chars := pt.span_boxes(start, end)):  # a line set sideways: trimmed across it
+                boxes.extend((shrink_vertically(b, sideways=True), code) for b in merge_line_boxes(chars, gap=0.5))
             else:
-                by_code.setdefault(code, []).extend(merge_line_boxes(pt.span_boxes(start, end)))
+                by_code.setdefault(code, []).extend(merge_line_boxes(chars))
         for code, code_boxes in by_code.items():
             boxes.extend((shrink_vertically(b), code) for b in merge_line_boxes(code_boxes, gap=0.5))
     boxes.extend((rect, code) for p, rect, code in plan.areas if p == number)
-    return _dedupe(boxes), pt
+    return _dedupe(boxes), pt, spans
+
+
+def fingerprints_of(pt: PageText, start: int, end: int) -> set[tuple[str, float, float]]:
+    """The characters of ``pt.text[start:end]``, by glyph and position."""
+    return {fingerprint(pt.text[i], box) for i in range(start, end)
+            if not pt.text[i].isspace() and (box := pt.boxes[i]) is not None}
 
 
 def fingerprints_under(pt: PageText, boxes: list[Box]) -> list[set[tuple[str, float, float]]]:

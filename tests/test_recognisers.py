@@ -44,6 +44,10 @@ def found(scanner: Scanner, text: str) -> set[tuple[str, str]]:
         ("Yours sincerely\n\nOttilie Church\nDisclosure Officer\nPolice HQ, Anytown AN1 1AA",
          ("PERSON", "Ottilie Church")),
         ("Yours sincerely\n\nOttilie Church\nDisclosure Officer, Police House", ("PERSON", "Ottilie Church")),
+        # first names written with their accents, surnames with Irish particles
+        ("The objection was made by Pádraig O’Quillfeather at the hearing.", ("PERSON", "Pádraig O’Quillfeather")),
+        ("Siobhán O’Penhallow spoke against the proposal.", ("PERSON", "Siobhán O’Penhallow")),
+        ("Micheál Ó Foxworth addressed the committee.", ("PERSON", "Micheál Ó Foxworth")),
         # 'and' then a team or a person: the first name stays
         ("Thanks to Ignatius and Finance Team for the figures.", ("PERSON", "Ignatius")),
         ("I met Isolde and Marguerite Fairweather there.", ("PERSON", "Isolde")),
@@ -257,3 +261,19 @@ def test_a_name_in_an_email_address_does_not_make_it_an_ordinary_word(scanner: S
 def test_numbered_street_above_a_postcode_is_an_address(scanner: Scanner) -> None:
     text = "Mr D Ashworth\n14 Meadow View\nLittlebury LB4 7QT\n\nDear Mr Ashworth"
     assert {f.text for f in scanner.detect_texts([(None, text)]) if f.type == "PERSON"} == {"D Ashworth", "Ashworth"}
+
+
+def test_an_accented_first_name_is_known_but_a_short_welsh_word_is_not(scanner: Scanner) -> None:
+    """The name lists hold 'Padraig' and 'Sean'; letters write 'Pádraig' and
+    'Seán'. A word of under four letters is not matched without its accents
+    (the Welsh 'Tŷ', a house, is not the name 'Ty')."""
+    people = {t for kind, t in found(scanner, "The panel met at Tŷ Quillfeather in the town.") if kind == "PERSON"}
+    assert not any(t.startswith("Tŷ") for t in people)
+
+
+def test_a_councillor_whose_name_opens_with_an_accented_capital_is_public_whole(scanner: Scanner) -> None:
+    findings = [f for f in scanner.detect_texts([(None, "Present: Councillor Seán Ó Foxworth, Mr Tobias Lane.")])
+                if f.type == "PERSON"]
+    councillor = next(f for f in findings if "Foxworth" in f.text)
+    assert councillor.text == "Seán Ó Foxworth" and councillor.public
+    assert any(f.text == "Tobias Lane" and not f.public for f in findings)

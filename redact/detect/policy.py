@@ -297,6 +297,7 @@ def _title_regex(titles: list[str]) -> regex.Pattern[str] | None:
         # ('CC:' after two capitals is an e-mail copy line, not a title)
         rf"(?<![\w/])(?:[AT]/)?({body})\.?(?:[ \t]*(?:[–—,-]|(?<![A-Z]{{2}}):))?[ \t]+"
         rf"(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?[ \t]+)?"
-        rf"(?:[A-Z]\.?[ \t]*){{0,3}}[A-Z][\w'’-]*"
-        rf"(?:[ \t]+[A-Z][\w'’-]*)*\s*$"
+        # names may open with an accented capital ('Ó Briain', 'Émile')
+        rf"(?:\p{{Lu}}\.?[ \t]*){{0,3}}\p{{Lu}}[\w'’-]*"
+        rf"(?:[ \t]+\p{{Lu}}[\w'’-]*)*\s*$"
     )

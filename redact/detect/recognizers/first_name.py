@@ -22,6 +22,7 @@ in lower case.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import regex
@@ -57,6 +58,12 @@ ISOLATED = regex.compile(
 )
 
 
+def unaccented(word: str) -> str:
+    """``word`` without its accents ('pádraig' -> 'padraig'); letters with no
+    accent to take off ('ł', 'ø') are left as they are."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
 class FirstNameRecognizer(EntityRecognizer):
     """Propose 'First Surname' runs whose first word is a known first name,
     and first names alone where a greeting or sign-off puts them."""
@@ -81,12 +88,12 @@ class FirstNameRecognizer(EntityRecognizer):
         """Return the runs led by a first name."""
         results = []
         for m in RUN.finditer(text, overlapped=True):
-            if m.group(1).casefold() in self.first_names:
+            if self._known(m.group(1), self.first_names):
                 results.append(self._result(m.start(1), m.end(2), "first_name_run",
                                             f"{m.group(1)!r} is a first name, followed by a capitalised word"))
         for pattern in self.lone:
             for m in pattern.finditer(text):
-                if m.group(1).casefold() in self.first_names:
+                if self._known(m.group(1), self.first_names):
                     results.append(self._result(m.start(1), m.end(1), "lone_first_name",
                                                 f"{m.group(1)!r} is a first name, after a greeting "
                                                 "or a sign-off"))
@@ -98,10 +105,21 @@ class FirstNameRecognizer(EntityRecognizer):
                                             f"{first!r} is a first name, before a word that is not English",
                                             ALONE_SCORE))
         for m in ISOLATED.finditer(text):
-            if m.group(1).casefold() in self.alone:
+            if self._known(m.group(1), self.alone):
                 results.append(self._result(m.start(1), m.end(1), "isolated_first_name",
                                             f"{m.group(1)!r} is a first name, standing alone", ALONE_SCORE))
         return results
+
+    def _known(self, word: str, names: frozenset[str]) -> bool:
+        """``word`` is in ``names`` as written, or with its accents taken off
+        when it is no English word so written and has four letters or more:
+        the lists hold 'Padraig' and 'Sean', a letter writes 'Pádraig' and
+        'Seán' (but the Welsh 'Tŷ', a house, is not the name 'Ty')."""
+        folded = word.casefold()
+        if folded in names:
+            return True
+        plain = unaccented(folded)
+        return len(plain) >= 4 and plain != folded and plain in names and folded not in self.english
 
     def _two_words(self, word: str) -> bool:
         """Two English words run together, as OCR joins them ('religioushate')."""

@@ -24,19 +24,21 @@ def same_line(a: Box, b: Box) -> bool:
     return smaller <= 0 or overlap >= 0.5 * smaller
 
 
-def merge_line_boxes(boxes: Sequence[Box], gap: float = 3.0) -> list[Box]:
+def merge_line_boxes(boxes: Sequence[Box], gap: float = 3.0, *, sideways: bool = False) -> list[Box]:
     """Merge character boxes into one box per run on a line.
 
     Boxes on the same line closer than ``gap`` points horizontally join; a
-    name broken across two lines gives two boxes. Text set sideways (a page
-    scanned on its side, a label up a margin) has its characters one under
-    another, each wider than tall: those join down their column.
+    name broken across two lines gives two boxes. Text set ``sideways`` (a
+    page scanned on its side, a label up a margin: ``runs_down``) has its
+    characters one under another, each wider than tall: those join down
+    their column.
     """
     merged: list[Box] = []
     for box in sorted(boxes, key=lambda b: (round(b[1], 1), b[0])):
         for i, m in enumerate(merged):
             along_line = same_line(m, box) and box[0] <= m[2] + gap and box[2] >= m[0] - gap
-            if along_line or (sideways_column(m, box) and box[1] <= m[3] + gap and box[3] >= m[1] - gap):
+            down_column = sideways and sideways_column(m, box) and box[1] <= m[3] + gap and box[3] >= m[1] - gap
+            if along_line or down_column:
                 merged[i] = union((m, box))
                 break
         else:

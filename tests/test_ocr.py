@@ -287,10 +287,13 @@ def test_characters_set_sideways_merge_down_their_column_and_are_padded_across_i
 
     # a word on a page scanned on its side: each character wider (the line) than tall (its advance)
     sideways = [(100.0, 200.0 + 5 * i, 110.0, 205.0 + 5 * i) for i in range(6)]
-    assert merge_line_boxes(sideways) == [(100.0, 200.0, 110.0, 230.0)] and runs_down(sideways)
+    assert runs_down(sideways) and merge_line_boxes(sideways, sideways=True) == [(100.0, 200.0, 110.0, 230.0)]
     # padded by the line's thickness (its width): a little across, more along the line
     assert pad((100.0, 200.0, 110.0, 230.0), 0.15, 0.6, sideways=True) == (98.5, 194.0, 111.5, 236.0)
     # a name broken over two ordinary lines still gives one box per line, not one over both
     upright = [(100.0 + 6 * i, 300.0, 106.0 + 6 * i, 312.0) for i in range(4)]
     upright += [(100.0 + 6 * i, 313.0, 106.0 + 6 * i, 325.0) for i in range(5)]
-    assert len(merge_line_boxes(upright)) == 2 and not runs_down(upright)
+    assert not runs_down(upright) and len(merge_line_boxes(upright)) == 2
+    # and wide letters ('m', 'w') one above the other on two lines of such a name stay apart
+    wide = [(100.0, 300.0, 114.0, 312.0), (100.0, 313.0, 114.0, 325.0)]
+    assert len(merge_line_boxes(wide)) == 2

@@ -196,9 +196,10 @@ def _page_boxes(
                 # so no stroke of a glyph survives in the pixels
                 chars = pt.span_boxes(start, end)
                 down = runs_down(chars)  # a page scanned on its side: the line's thickness is its width
-                boxes.extend((pad(b, 0.15, 0.6, sideways=down), code) for b in merge_line_boxes(chars))
+                boxes.extend((pad(b, 0.15, 0.6, sideways=down), code) for b in merge_line_boxes(chars, sideways=down))
             elif runs_down(chars := pt.span_boxes(start, end)):  # a line set sideways: trimmed across it
-                boxes.extend((shrink_vertically(b, sideways=True), code) for b in merge_line_boxes(chars, gap=0.5))
+                boxes.extend((shrink_vertically(b, sideways=True), code)
+                             for b in merge_line_boxes(chars, gap=0.5, sideways=True))
             else:
                 by_code.setdefault(code, []).extend(merge_line_boxes(chars))
         for code, code_boxes in by_code.items():

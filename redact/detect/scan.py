@@ -19,7 +19,7 @@ from redact.detect.names import WORD, common_english, common_first_names, first_
 from redact.detect.ner_focus import NerFocus
 from redact.detect.policy import NumberContext, Policy
 from redact.detect.rules import RuleSet
-from redact.geometry import merge_line_boxes
+from redact.geometry import merge_line_boxes, runs_down
 from redact.ingest.docx import read_docx_texts
 from redact.ingest.ocr import LOW_CONFIDENCE, engine_for
 from redact.ingest.pdf import REPAIRED, PageCache, was_repaired
@@ -421,7 +421,8 @@ def attach_boxes(cache: PageCache, findings: list[Finding]) -> None:
     for page_no, found in by_page.items():
         pt = cache.get(page_no)
         for f in found:
-            f.boxes = merge_line_boxes(pt.span_boxes(f.start, f.end))
+            chars = pt.span_boxes(f.start, f.end)
+            f.boxes = merge_line_boxes(chars, sideways=runs_down(chars))
             if pt.ocr_from is not None and f.start >= pt.ocr_from:
                 f.explanation["source"] = "ocr"
                 f.explanation["ocr_confidence"] = round(pt.ocr_confidence or 0.0, 3)

@@ -55,7 +55,7 @@ def sideways_column(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) >= 0.7 * min(wa, wb)
 
 
-def shrink_vertically(box: Box, fraction: float = 0.15, *, sideways: bool = False) -> Box:
+def shrink_across_line(box: Box, fraction: float = 0.15, *, sideways: bool = False) -> Box:
     """Trim ``fraction`` of the height from top and bottom (of a run of text
     set ``sideways``, of the width from left and right: across its line).
 

@@ -24,7 +24,7 @@ from redact.apply.areas import mark_areas
 from redact.apply.gaps import Layout, lift, plan_layout, redraw, strips
 from redact.apply.hiding import clear_alternate_texts, clear_outside_crop
 from redact.apply.text_layer import add_kept_words
-from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, runs_down, shrink_vertically
+from redact.geometry import Box, fingerprint, intersects, merge_line_boxes, pad, runs_down, shrink_across_line
 from redact.ingest.ocr import OcrEngine
 from redact.ingest.pdf import PageCache, page_text
 from redact.models import PageText
@@ -198,12 +198,12 @@ def _page_boxes(
                 down = runs_down(chars)  # a page scanned on its side: the line's thickness is its width
                 boxes.extend((pad(b, 0.15, 0.6, sideways=down), code) for b in merge_line_boxes(chars, sideways=down))
             elif runs_down(chars := pt.span_boxes(start, end)):  # a line set sideways: trimmed across it
-                boxes.extend((shrink_vertically(b, sideways=True), code)
+                boxes.extend((shrink_across_line(b, sideways=True), code)
                              for b in merge_line_boxes(chars, gap=0.5, sideways=True))
             else:
                 by_code.setdefault(code, []).extend(merge_line_boxes(chars))
         for code, code_boxes in by_code.items():
-            boxes.extend((shrink_vertically(b), code) for b in merge_line_boxes(code_boxes, gap=0.5))
+            boxes.extend((shrink_across_line(b), code) for b in merge_line_boxes(code_boxes, gap=0.5))
     boxes.extend((rect, code) for p, rect, code in plan.areas if p == number)
     return _dedupe(boxes), pt, spans
 

@@ -123,19 +123,18 @@ class OcrEngine:
 
     def _recognise(self, image: Any) -> list[OcrLine]:
         """The image's lines, read the right way up: a page scanned upside down
-        or on its side reads as low-confidence noise, so when the upright
-        reading is poor the other three quarter turns are read too and the
-        one with the most confidently read words is kept."""
+        or on its side reads as noise, so unless the upright reading settles
+        it (``Reading.settled``) the other three quarter turns are read too and
+        the reading with the most sure words is kept. A blank image is not."""
         if image is None:
             return []
         best = self._read_turned(image, 0)
-        if best.poor or (len(best.words) < MIN_WORDS_TO_TURN and _inked(image)):
+        if not best.settled and (best.poor or _inked(image)):
             for turns in (2, 1, 3):
                 candidate = self._read_turned(image, turns)
                 if candidate.sure_words > best.sure_words:
                     best = candidate
-                if len(candidate.words) >= MIN_WORDS_TO_TURN and not candidate.poor:
-                    # this way up reads well: the rest need not be tried
+                if candidate.settled:  # this way up reads well: the rest need not be tried
                     break
         return best.lines
 
@@ -184,6 +183,11 @@ class Reading:
         the lines flat wins.)"""
         return sum(1 for text, confidence, quad in self.words
                    if confidence >= SURE_WORD and sum(c.isalpha() for c in text) >= 3 and _lies_flat(quad))
+
+    @property
+    def settled(self) -> bool:
+        """Enough words to judge, and read the right way up."""
+        return len(self.words) >= MIN_WORDS_TO_TURN and not self.poor
 
     @property
     def poor(self) -> bool:

@@ -64,8 +64,7 @@ def shrink_across_line(box: Box, fraction: float = 0.15, *, sideways: bool = Fal
     #1809, #731); the trimmed box still covers every glyph's centre.
     """
     if sideways:
-        w = box[2] - box[0]
-        return (box[0] + w * fraction, box[1], box[2] - w * fraction, box[3])
+        return transposed(shrink_across_line(transposed(box), fraction))
     h = box[3] - box[1]
     return (box[0], box[1] + h * fraction, box[2], box[3] - h * fraction)
 
@@ -96,14 +95,16 @@ def pad(box: Box, fraction: float = 0.15, horizontal: float | None = None, *, si
     of text set ``sideways`` is the same turned a quarter: its width is the
     line's thickness, ``horizontal`` applies above and below."""
     if sideways:
-        w = box[2] - box[0]
-        m = w * fraction
-        my = w * (fraction if horizontal is None else horizontal)
-        return (box[0] - m, box[1] - my, box[2] + m, box[3] + my)
+        return transposed(pad(transposed(box), fraction, horizontal))
     h = box[3] - box[1]
     m = h * fraction
     mx = h * (fraction if horizontal is None else horizontal)
     return (box[0] - mx, box[1] - m, box[2] + mx, box[3] + m)
+
+
+def transposed(box: Box) -> Box:
+    """``box`` with x and y swapped: a run of text set sideways seen as if it ran across."""
+    return (box[1], box[0], box[3], box[2])
 
 
 def runs_down(chars: Sequence[Box]) -> bool:

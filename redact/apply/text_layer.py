@@ -10,7 +10,7 @@ import re
 
 import pymupdf
 
-from redact.geometry import Box
+from redact.geometry import Box, union
 from redact.models import PageText
 
 FONT = "helv"
@@ -31,9 +31,7 @@ def add_kept_words(page: pymupdf.Page, pt: PageText, erased: list[Box]) -> int:
         if not run:
             return
         text = " ".join(word for word, _ in run)
-        boxes = [b for _, word_boxes in run for b in word_boxes]
-        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        x0, y0, x1, y1 = union(b for _, word_boxes in run for b in word_boxes)
         width = font.text_length(text, fontsize=1)
         size = min((y1 - y0) * 0.9, (x1 - x0) / width) if width else 0.0
         if size > 0.5:

@@ -17,7 +17,9 @@ from redact.api import stale_documents
 from redact.case import Case
 from redact.config import Settings
 from redact.exceptions import RedactError
+from redact.geometry import same_line, union
 from redact.models import Box, PageText
+from redact.normalise import line_pattern
 from redact.pack.bundle import case_deadline
 from redact.store.db import FindingFilter, ManualMark, StoredFinding
 
@@ -58,10 +60,7 @@ class FindingView:
     @property
     def bounds(self) -> list[float]:
         """The union of its boxes (the element that carries its id)."""
-        if not self.boxes:
-            return [0.0, 0.0, 0.0, 0.0]
-        return [min(b[0] for b in self.boxes), min(b[1] for b in self.boxes),
-                max(b[2] for b in self.boxes), max(b[3] for b in self.boxes)]
+        return list(union([(b[0], b[1], b[2], b[3]) for b in self.boxes])) if self.boxes else [0.0] * 4
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def _placed_words(pt: PageText) -> list[tuple[str, Box]]:
     for match in re.finditer(r"\S+", pt.text):
         boxes = pt.span_boxes(match.start(), match.end())
         if boxes:
-            words.append((match.group(), _union(boxes)))
+            words.append((match.group(), union(boxes)))
     return words
 
 
@@ -122,11 +121,11 @@ def text_of_words(pt: PageText, indexes: list[int]) -> tuple[str, list[Box]]:
     picked = [words[i] for i in chosen]
     lines: list[Box] = []
     for _, box in picked:
-        same = next((i for i, line in enumerate(lines) if _same_line(line, box)), None)
+        same = next((i for i, line in enumerate(lines) if same_line(line, box)), None)
         if same is None:
             lines.append(box)
         else:
-            lines[same] = _union([lines[same], box])
+            lines[same] = union([lines[same], box])
     return " ".join(text for text, _ in picked), lines
 
 
@@ -144,12 +143,12 @@ def mark_views(marks: list[ManualMark], pt: PageText | None, page: int, zoom: fl
             if m.page != page:
                 continue
         elif pt is not None and m.pattern:
-            pattern = (re.compile(r"\s+".join(re.escape(w) for w in m.pattern.split()), re.IGNORECASE)
-                       if m.kind == "text" else _regex(m.pattern))
+            # found as apply finds it: a text mark as an approved string, a regex with ``regex``
+            pattern = line_pattern(m.pattern) if m.kind == "text" else _regex(m.pattern)
             for hit in pattern.finditer(pt.text) if pattern else ():
                 spans = pt.span_boxes(hit.start(), hit.end())
                 if spans:
-                    boxes.append(_scaled(_union(spans), zoom))
+                    boxes.append(_scaled(union(spans), zoom))
         views.append(MarkView(m.id, m.kind, m.exemption, m.pattern, m.page, scope, m.reviewer, boxes))
     return views
 
@@ -258,15 +257,6 @@ def risk(f: StoredFinding) -> tuple[int, float]:
 def risk_queue(case: Case) -> list[StoredFinding]:
     """Every pending finding of the case, riskiest first."""
     return sorted(case.store.findings(FindingFilter(status="pending")), key=risk)
-
-
-def _union(boxes: list[Box] | list[tuple[float, float, float, float]]) -> Box:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _same_line(a: Box, b: Box) -> bool:
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def _scaled(box: Box | tuple[float, float, float, float], zoom: float) -> list[float]:

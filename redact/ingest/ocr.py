@@ -174,7 +174,7 @@ class Reading:
     lines: list[OcrLine]
     words: list[tuple[str, float, Any]]
 
-    @property
+    @functools.cached_property
     def sure_words(self) -> int:
         """Words of three letters or more read with confidence and lying along
         the rows: many on a page the right way up, a handful when it is upside
@@ -296,8 +296,7 @@ def rows_of(words: list[tuple[str, float, Any]]) -> list[list[tuple[str, float, 
     for word in sorted(words, key=lambda w: (top(w) + bottom(w)) / 2):
         middle = (top(word) + bottom(word)) / 2
         if rows and rows[-1][0] <= middle <= rows[-1][1]:
-            y0, y1, members = rows[-1]
-            members.append(word)
+            rows[-1][2].append(word)
         else:
             rows.append((top(word), bottom(word), [word]))
     return [sorted(members, key=lambda w: min(p[0] for p in w[2])) for _, _, members in rows]
